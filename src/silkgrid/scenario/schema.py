@@ -1,0 +1,381 @@
+"""Scenario schema (pydantic).
+
+Units are part of every field name: ``_mw`` (MW), ``_mwh`` (MWh), ``_eur_per_kw``
+(EUR per kW), ``_t`` (tonnes CO2), ``_km``.  A time-varying field (``*_profile`` style
+values such as ``availability`` or ``demand_mw``) takes a constant, an inline list, or a
+reference to a CSV column (``{file: profiles.csv, column: KZ_S}`` or the short form
+``"profiles.csv#KZ_S"``).  After loading, every such field holds a float or a numpy array
+of length ``time.hours``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+HOURS_PER_YEAR = 8760.0
+
+
+class ProfileRef(BaseModel):
+    """Reference to one column of a CSV file with one row per hour."""
+
+    model_config = ConfigDict(extra="forbid")
+    file: str
+    column: str
+
+
+_REF_RE = re.compile(r"^(?P<file>[^#]+\.csv)#(?P<column>.+)$", re.IGNORECASE)
+
+
+def _coerce_series(value: Any) -> Any:
+    """Accept a number, a list/array of numbers, or a CSV column reference."""
+    if isinstance(value, bool):
+        raise ValueError("expected a number, a list of numbers or a CSV column reference, got a boolean")
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, np.ndarray):
+        if value.ndim != 1:
+            raise ValueError("a profile must be one-dimensional")
+        return value.astype(float)
+    if isinstance(value, (list, tuple)):
+        try:
+            arr = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError("a profile list must contain numbers only") from None
+        if arr.ndim != 1:
+            raise ValueError("a profile must be a flat list of numbers")
+        return arr
+    if isinstance(value, ProfileRef):
+        return value
+    if isinstance(value, str):
+        m = _REF_RE.match(value.strip())
+        if not m:
+            raise ValueError(
+                f"'{value}' is neither a number nor a CSV column reference of the form 'file.csv#column'")
+        return ProfileRef(file=m["file"], column=m["column"])
+    if isinstance(value, dict):
+        return ProfileRef.model_validate(value)
+    raise ValueError(f"expected a number, a list of numbers or a CSV column reference, got {type(value).__name__}")
+
+
+Series = Annotated[Any, BeforeValidator(_coerce_series)]
+"""A constant (float), an hourly array (np.ndarray) or a :class:`ProfileRef` before loading."""
+
+NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Efficiency = Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]
+Id = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.\-]+$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, validate_assignment=False)
+
+
+class Node(_Strict):
+    """A bus: a region or substation where energy is balanced every hour."""
+
+    id: Id
+    name: str | None = None
+    country: Annotated[str, Field(min_length=1)]
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+
+
+class Carrier(_Strict):
+    """An energy carrier (fuel or resource)."""
+
+    id: Id
+    co2_t_per_mwh_th: NonNeg = 0.0
+    """Emissions per MWh of primary energy (thermal), tCO2/MWh_th."""
+    fuel_cost_eur_per_mwh_th: NonNeg = 0.0
+    renewable: bool = False
+    name: str | None = None
+
+
+class Technology(_Strict):
+    """Cost and performance of a technology (generator or storage)."""
+
+    id: Id
+    carrier: Id
+    capex_eur_per_kw: NonNeg = 0.0
+    """Overnight investment cost of power capacity, EUR/kW."""
+    lifetime_years: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 25.0
+    fixed_om_eur_per_kw_yr: NonNeg = 0.0
+    annualised_cost_eur_per_mw_yr: NonNeg | None = None
+    """If set, replaces capex/lifetime/fixed O&M: the full yearly cost of 1 MW, EUR/MW/yr."""
+    variable_om_eur_per_mwh: NonNeg = 0.0
+    efficiency: Efficiency = 1.0
+    """Electric output per unit of primary energy (generators)."""
+    energy_capex_eur_per_kwh: NonNeg = 0.0
+    """Storage only: investment cost of energy capacity, EUR/kWh."""
+    energy_fixed_om_eur_per_kwh_yr: NonNeg = 0.0
+    energy_annualised_cost_eur_per_mwh_yr: NonNeg | None = None
+    name: str | None = None
+
+
+class Generator(_Strict):
+    """A generating unit or fleet at a node."""
+
+    id: Id
+    node: Id
+    technology: Id
+    capacity_mw: NonNeg = 0.0
+    """Existing capacity, MW (no investment cost; fixed O&M is a constant of the objective)."""
+    extendable: bool = False
+    min_capacity_mw: NonNeg = 0.0
+    """Lower bound on total (existing + new) capacity, MW; only meaningful when extendable."""
+    max_capacity_mw: NonNeg | None = None
+    """Upper bound on total capacity, MW (None: unlimited)."""
+    availability: Series = 1.0
+    """Available output per unit of capacity (capacity factor 0..1), constant or hourly."""
+    min_output: Series = 0.0
+    """Must-run output per unit of capacity (0..1), constant or hourly."""
+    ramp_limit_up_per_hour: Fraction | None = None
+    ramp_limit_down_per_hour: Fraction | None = None
+    variable_cost_eur_per_mwh: NonNeg | None = None
+    """Overrides the marginal cost derived from the technology (O&M + fuel / efficiency)."""
+
+    @model_validator(mode="after")
+    def _bounds(self) -> "Generator":
+        if self.max_capacity_mw is not None and self.min_capacity_mw > self.max_capacity_mw:
+            raise ValueError(f"min_capacity_mw ({self.min_capacity_mw}) exceeds max_capacity_mw "
+                             f"({self.max_capacity_mw})")
+        if self.max_capacity_mw is not None and self.capacity_mw > self.max_capacity_mw:
+            raise ValueError(f"existing capacity_mw ({self.capacity_mw}) exceeds max_capacity_mw "
+                             f"({self.max_capacity_mw})")
+        return self
+
+
+class Storage(_Strict):
+    """Storage with separately sized power (MW) and energy (MWh) capacity."""
+
+    id: Id
+    node: Id
+    technology: Id
+    power_capacity_mw: NonNeg = 0.0
+    extendable_power: bool = False
+    min_power_capacity_mw: NonNeg = 0.0
+    max_power_capacity_mw: NonNeg | None = None
+    unlimited_power: bool = False
+    """No limit on charge/discharge power (a pure energy store)."""
+    energy_capacity_mwh: NonNeg = 0.0
+    extendable_energy: bool = False
+    min_energy_capacity_mwh: NonNeg = 0.0
+    max_energy_capacity_mwh: NonNeg | None = None
+    max_hours: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
+    """Fixed energy/power ratio, h: energy capacity = max_hours x power capacity."""
+    efficiency_charge: Efficiency = 1.0
+    efficiency_discharge: Efficiency = 1.0
+    standing_loss_per_hour: Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)] = 0.0
+    cyclic: bool = True
+    initial_state_mwh: NonNeg = 0.0
+    """State of charge before the first snapshot (only used when cyclic is false)."""
+    inflow_mw: Series = 0.0
+    """Natural inflow (reservoir hydro), MW, constant or hourly."""
+    spillage: bool = True
+    """Allow spilling inflow that cannot be stored (only with inflow)."""
+    variable_cost_eur_per_mwh: NonNeg | None = None
+    """Cost per MWh discharged; default: the technology's variable O&M."""
+
+    @model_validator(mode="after")
+    def _consistency(self) -> "Storage":
+        if self.max_hours is not None and (self.extendable_energy or self.energy_capacity_mwh
+                                           or self.max_energy_capacity_mwh is not None
+                                           or self.min_energy_capacity_mwh):
+            raise ValueError("max_hours fixes energy capacity to max_hours x power capacity; "
+                             "remove the energy_capacity/extendable_energy fields or max_hours")
+        if self.unlimited_power and (self.extendable_power or self.power_capacity_mw or self.max_hours):
+            raise ValueError("unlimited_power storage has no power capacity; remove power_capacity_mw, "
+                             "extendable_power and max_hours")
+        for lo, hi, name in ((self.min_power_capacity_mw, self.max_power_capacity_mw, "power"),
+                             (self.min_energy_capacity_mwh, self.max_energy_capacity_mwh, "energy")):
+            if hi is not None and lo > hi:
+                raise ValueError(f"min_{name}_capacity exceeds max_{name}_capacity")
+        return self
+
+
+class Link(_Strict):
+    """A transmission link (HVDC cable, AC corridor, converter) between two nodes."""
+
+    id: Id
+    from_node: Id
+    to_node: Id
+    capacity_mw: NonNeg = 0.0
+    extendable: bool = False
+    min_capacity_mw: NonNeg = 0.0
+    max_capacity_mw: NonNeg | None = None
+    length_km: NonNeg = 0.0
+    capex_eur_per_mw: NonNeg = 0.0
+    """Length-independent investment (converter stations), EUR/MW."""
+    capex_eur_per_mw_km: NonNeg = 0.0
+    """Length-dependent investment (cable/line), EUR/(MW km); multiplied by length_km."""
+    fixed_om_pct_per_yr: Annotated[float, Field(ge=0, le=100)] = 0.0
+    """Fixed O&M as a percentage of investment per year."""
+    lifetime_years: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 40.0
+    annualised_cost_eur_per_mw_yr: NonNeg | None = None
+    """If set, replaces the capex fields: the full yearly cost of 1 MW, EUR/MW/yr."""
+    efficiency: Efficiency = 1.0
+    """Delivered / sent, from_node -> to_node."""
+    efficiency_reverse: Efficiency | None = None
+    """Delivered / sent, to_node -> from_node (default: same as efficiency)."""
+    bidirectional: bool = True
+    variable_cost_eur_per_mwh: NonNeg = 0.0
+    """Cost per MWh sent (either direction)."""
+
+    @model_validator(mode="after")
+    def _check(self) -> "Link":
+        if self.from_node == self.to_node:
+            raise ValueError("from_node and to_node are the same node")
+        if self.max_capacity_mw is not None and self.min_capacity_mw > self.max_capacity_mw:
+            raise ValueError("min_capacity_mw exceeds max_capacity_mw")
+        return self
+
+
+class Load(_Strict):
+    """Electricity demand at a node."""
+
+    id: Id
+    node: Id
+    demand_mw: Series
+    value_of_lost_load_eur_per_mwh: NonNeg | None = None
+    """Overrides the scenario's unserved-energy value for this load."""
+
+
+class Market(_Strict):
+    """An external market at a node: energy can be sold (exported) or bought at an hourly price."""
+
+    id: Id
+    node: Id
+    price_eur_per_mwh: Series
+    export_capacity_mw: NonNeg = 0.0
+    """Maximum sale from the node into the market, MW."""
+    import_capacity_mw: NonNeg = 0.0
+    """Maximum purchase from the market into the node, MW."""
+
+
+class Subset(_Strict):
+    start: str
+    end: str
+    """Inclusive end date/time (e.g. ``2030-01-31`` includes the whole of 31 January)."""
+
+
+class Time(_Strict):
+    """Snapshots: hourly data from ``start`` for ``hours`` hours, optionally subset and aggregated."""
+
+    start: str = "2030-01-01 00:00"
+    hours: Annotated[int, Field(ge=1, le=8784 * 60)] = 8760
+    resolution: str = "1h"
+    subset: Subset | None = None
+    annualise: bool = True
+    """Scale operating costs and emissions of the modelled hours to a full year (8,760 h)."""
+
+    @field_validator("resolution")
+    @classmethod
+    def _resolution(cls, value: str) -> str:
+        if not re.fullmatch(r"\s*[1-9][0-9]*\s*h\s*", value):
+            raise ValueError(f"resolution '{value}' is not of the form '<hours>h' (e.g. '1h', '3h')")
+        return value.strip()
+
+    @property
+    def resolution_hours(self) -> int:
+        return int(self.resolution.rstrip("h"))
+
+
+class FirmExport(_Strict):
+    """A firm export contract: deliver power into ``node`` over the corridor links."""
+
+    id: Id
+    node: Id
+    min_mw: NonNeg | None = None
+    """Net import into the node over links, at least this in every snapshot, MW."""
+    min_mwh_per_year: NonNeg | None = None
+    """Net import into the node over links, at least this per year, MWh."""
+
+    @model_validator(mode="after")
+    def _one(self) -> "FirmExport":
+        if self.min_mw is None and self.min_mwh_per_year is None:
+            raise ValueError("give min_mw or min_mwh_per_year")
+        return self
+
+
+class Policies(_Strict):
+    co2_price_eur_per_t: NonNeg = 0.0
+    co2_cap_t: NonNeg | None = None
+    """System-wide emissions cap, tCO2 per year."""
+    co2_cap_t_by_country: dict[str, NonNeg] = Field(default_factory=dict)
+    min_renewable_share: dict[str, Fraction] = Field(default_factory=dict)
+    """Per country: renewable generation in the country >= share x its demand."""
+    firm_exports: list[FirmExport] = Field(default_factory=list)
+
+
+class UnservedEnergy(_Strict):
+    allowed: bool = True
+    value_of_lost_load_eur_per_mwh: NonNeg = 10_000.0
+
+
+class SolverOptions(_Strict):
+    """HiGHS options; defaults are interior point without crossover."""
+
+    method: Literal["ipm", "simplex", "pdlp", "choose"] = "ipm"
+    crossover: bool = False
+    time_limit_s: Annotated[float, Field(gt=0)] | None = None
+    threads: Annotated[int, Field(ge=0)] = 0
+    primal_feasibility_tolerance: Annotated[float, Field(gt=0, lt=1)] = 1e-7
+    dual_feasibility_tolerance: Annotated[float, Field(gt=0, lt=1)] = 1e-7
+    ipm_optimality_tolerance: Annotated[float, Field(gt=0, lt=1)] = 1e-8
+    presolve: bool = True
+    log: bool = False
+
+
+class Scenario(_Strict):
+    """A complete, validated scenario."""
+
+    name: str = "scenario"
+    description: str = ""
+    extends: str | None = None
+    discount_rate: Annotated[float, Field(ge=0, le=1)] = 0.07
+    time: Time = Field(default_factory=Time)
+    nodes: list[Node]
+    carriers: list[Carrier] = Field(default_factory=list)
+    technologies: list[Technology] = Field(default_factory=list)
+    generators: list[Generator] = Field(default_factory=list)
+    storage: list[Storage] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+    loads: list[Load] = Field(default_factory=list)
+    markets: list[Market] = Field(default_factory=list)
+    policies: Policies = Field(default_factory=Policies)
+    unserved_energy: UnservedEnergy = Field(default_factory=UnservedEnergy)
+    solver: SolverOptions = Field(default_factory=SolverOptions)
+    source_file: str | None = Field(default=None, exclude=True)
+    """The file the scenario was loaded from (set by the loader; used in messages)."""
+
+    # --- lookups -----------------------------------------------------------------------
+    def node_index(self) -> dict[str, int]:
+        return {n.id: i for i, n in enumerate(self.nodes)}
+
+    def carrier_map(self) -> dict[str, Carrier]:
+        return {c.id: c for c in self.carriers}
+
+    def technology_map(self) -> dict[str, Technology]:
+        return {t.id: t for t in self.technologies}
+
+    def countries(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for n in self.nodes:
+            seen.setdefault(n.country, None)
+        return list(seen)
+
+
+def annuity_factor(rate: float, years: float) -> float:
+    """Capital recovery factor: yearly payment per unit of investment."""
+    if rate == 0:
+        return 1.0 / years
+    return rate / (1.0 - (1.0 + rate) ** (-years))
+
+
+def is_finite_number(x: float) -> bool:
+    return isinstance(x, float) and math.isfinite(x)

@@ -1,0 +1,159 @@
+"""Explain infeasibility in plain words with an elastic (phase-1) re-solve.
+
+Slack columns are added to the rows of the families a user can act on (energy balance,
+CO2 caps, renewable shares, export contracts, storage state); the re-solve minimises
+total violation.  The rows whose slack stays positive point at the likely cause, which is
+reported with the element (node, country, contract) and the size of the shortfall.
+If relaxing those families is not enough, every row is relaxed and the families that
+remain violated are named.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from silkgrid.model.build import BuiltModel
+from silkgrid.model.lp import LinearProgram
+from silkgrid.scenario.schema import SolverOptions
+from silkgrid.solve.highs import LPSolution, configure, new_highs
+
+import highspy
+
+#: Families relaxed in the first pass, in the order causes are reported.
+POLICY_FAMILIES = ("co2_cap", "co2_cap_country", "min_renewable_share", "firm_export_hourly",
+                   "firm_export_yearly", "balance", "sto_soc_balance", "gen_min")
+
+
+def _elastic_solve(lp: LinearProgram, rows: np.ndarray, options: SolverOptions) -> np.ndarray | None:
+    """Minimise total violation of ``rows``; return per-row violation (LP units) or None."""
+    cost, clo, cup, rlo, rup = lp.arrays()
+    a = lp.matrix()
+    k = rows.size
+    # +s relaxes a lower bound (row too small), -s an upper bound (row too large)
+    e = sp.csc_matrix((np.ones(k), (rows, np.arange(k))), shape=(lp.n_rows, k))
+    full = sp.hstack([a, e, -e], format="csc")
+    n = lp.n_cols
+    model = highspy.HighsLp()
+    model.num_col_ = n + 2 * k
+    model.num_row_ = lp.n_rows
+    model.col_cost_ = np.concatenate([np.zeros(n), np.ones(2 * k)])
+    model.col_lower_ = np.concatenate([clo, np.zeros(2 * k)])
+    model.col_upper_ = np.concatenate([cup, np.full(2 * k, np.inf)])
+    model.row_lower_ = rlo
+    model.row_upper_ = rup
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.start_ = full.indptr.astype(np.int32)
+    model.a_matrix_.index_ = full.indices.astype(np.int32)
+    model.a_matrix_.value_ = full.data
+    h = new_highs()
+    configure(h, options.model_copy(update={"method": "choose", "crossover": True}))
+    h.passModel(model)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    x = np.asarray(h.getSolution().col_value)
+    return x[n:n + k] - x[n + k:]
+
+
+def _describe(name: str, where: tuple, violation: np.ndarray, built: BuiltModel) -> str:
+    """One sentence for the violated rows of one constraint block."""
+    a = built.arrays
+    snaps = a.snapshots
+    lp = built.lp
+    rows = lp.constraints[name]
+    rlo, rup = lp.lower_bounds_rows(), lp.upper_bounds_rows()
+    amount = np.abs(violation)
+    if name == "co2_cap":
+        cap = rup[rows[0]] * 1e3
+        return (f"the system CO2 cap of {cap:,.0f} t/yr cannot be met even with all candidate capacity at "
+                f"its maximum: the lowest reachable emissions exceed it by {amount.sum() * 1e3:,.0f} t/yr")
+    if name == "co2_cap_country":
+        country = list(a.co2_cap_by_country)[where[0]]
+        cap = a.co2_cap_by_country[country] * 1e3
+        return (f"the CO2 cap for {country} of {cap:,.0f} t/yr cannot be met even with all candidate "
+                f"capacity at its maximum: the lowest reachable emissions exceed it by "
+                f"{amount.sum() * 1e3:,.0f} t/yr")
+    if name == "min_renewable_share":
+        country, share = list(a.min_res_share.items())[where[0]]
+        return (f"the minimum renewable share for {country} of {share:.0%} cannot be reached with the "
+                f"renewable capacity that may be built: it falls short by {amount.sum() * 1e3:,.0f} MWh/yr")
+    t_first = snaps.index[where[-1]] if len(where) > 1 else None
+    if name in ("firm_export_hourly", "firm_export_yearly"):
+        ids = [a.firm_export_ids[i] for i in np.flatnonzero(
+            ~np.isnan(a.firm_export_min_gw if name.endswith("hourly") else a.firm_export_min_gwh))]
+        fid = ids[where[0]]
+        if name.endswith("hourly"):
+            return (f"the firm export contract '{fid}' cannot be delivered in {int((amount > 1e-9).sum())} "
+                    f"snapshots (first at {t_first}); it falls short by up to {amount.max() * 1e3:,.1f} MW, "
+                    f"so link or generation capacity towards its node is too small")
+        return (f"the yearly firm export contract '{fid}' falls short by {amount.sum() * 1e3:,.0f} MWh; "
+                f"link or generation capacity towards its node is too small")
+    if name == "balance":
+        node = a.node_ids[where[0]]
+        return (f"demand at node {node} cannot be met in {int((amount > 1e-9).sum())} snapshots (first at "
+                f"{t_first}); short by up to {amount.max() * 1e3:,.1f} MW while unserved energy is not "
+                f"allowed: add capacity, links or allow unserved energy")
+    if name == "sto_soc_balance":
+        sid = a.sto_ids[where[0]]
+        return (f"the state of charge of storage '{sid}' cannot follow its balance (first at {t_first}): "
+                f"check initial_state_mwh, inflow and energy capacity")
+    if name == "gen_min":
+        return "a must-run (min_output) requirement cannot be absorbed by demand, storage or exports"
+    return f"constraint family '{name}' cannot be satisfied"
+
+
+def explain_infeasibility(built: BuiltModel, options: SolverOptions | None = None) -> str:
+    """A plain-language explanation of why the LP is infeasible."""
+    options = options or SolverOptions()
+    lp = built.lp
+    for families in (POLICY_FAMILIES, tuple(lp.constraints)):
+        present = [f for f in families if f in lp.constraints and lp.constraints[f].size]
+        if not present:
+            continue
+        rows = np.concatenate([lp.constraints[f].ravel() for f in present])
+        viol = _elastic_solve(lp, rows, options)
+        if viol is None:
+            continue
+        causes = []
+        offset = 0
+        for f in present:
+            block = lp.constraints[f]
+            v = viol[offset:offset + block.size].reshape(block.shape)
+            offset += block.size
+            if block.ndim == 0 or not (np.abs(v) > 1e-7).any():
+                continue
+            # report per element (first axis), worst first
+            per_elem = np.abs(v).reshape(block.shape[0], -1).sum(axis=1) if block.ndim > 1 else np.abs(v)
+            for i in np.argsort(-per_elem):
+                if per_elem[i] <= 1e-7:
+                    break
+                vi = v[i] if block.ndim > 1 else np.atleast_1d(v[i])
+                where = (int(i), int(np.argmax(np.abs(vi) > 1e-7))) if block.ndim > 1 else (int(i),)
+                causes.append(_describe(f, where, vi, built))
+        if causes:
+            head = "The problem is infeasible. Likely cause: " + causes[0] + "."
+            if len(causes) > 1:
+                head += " Also: " + "; ".join(causes[1:4]) + "."
+            return head
+    return ("The problem is infeasible, and relaxing single constraint families did not isolate the cause; "
+            "check capacity bounds (min above max) and storage settings.")
+
+
+def plain_message(sol: LPSolution, built: BuiltModel, options: SolverOptions) -> str:
+    """Message for any solver outcome."""
+    if sol.status == "optimal":
+        return "Optimal solution found."
+    if sol.status in ("infeasible", "infeasible_or_unbounded"):
+        return explain_infeasibility(built, options)
+    if sol.status == "unbounded":
+        return ("The problem is unbounded: some element can earn without limit (e.g. a market export "
+                "with negative cost and no capacity limit). Give every extendable element a finite "
+                "cost or max capacity.")
+    if sol.status == "time_limit":
+        return (f"The solver stopped at the time limit of {options.time_limit_s:g} s before proving "
+                "optimality. Raise solver.time_limit_s, use a coarser time.resolution, or a subset of the year.")
+    if sol.status == "iteration_limit":
+        return "The solver stopped at its iteration limit before proving optimality."
+    return (f"The solver reported '{sol.solver_status}' (numerical trouble). Try solver.method: simplex, "
+            "or check for extreme cost or capacity values (very large or very small numbers).")
