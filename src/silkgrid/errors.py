@@ -44,13 +44,19 @@ class ScenarioError(SilkGridError):
         if self.field:
             where.append(f"at '{self.field}'")
         head = "Invalid scenario" + (" " + ", ".join(where) if where else "") + ": "
-        parts.append(head + self.problem.rstrip(".") + ".")
+        parts.append(head + _sentence(self.problem))
         if self.fix:
-            parts.append("Fix: " + self.fix.rstrip(".") + ".")
+            parts.append("Fix: " + _sentence(self.fix))
         return " ".join(parts)
 
     def __str__(self) -> str:  # pragma: no cover - trivial
         return self.message
+
+
+def _sentence(text: str) -> str:
+    """End ``text`` with one full stop, unless it already ends with '?' or '!'."""
+    text = text.rstrip().rstrip(".")
+    return text if text.endswith(("?", "!")) else text + "."
 
 
 class SolveError(SilkGridError):

@@ -84,9 +84,12 @@ class Result:
             by_node.setdefault(node, {})[tech] = mw
         for (node, tech), mw in s.groupby(["node", "technology"])["power_total_mw"].sum().items():
             by_node.setdefault(node, {})[tech] = by_node.get(node, {}).get(tech, 0.0) + mw
+        new_tech = g.groupby("technology")["new_mw"].sum().to_dict()
+        for tech, mw in s.groupby("technology")["power_new_mw"].sum().items():  # as capacity_mw: incl. storage
+            new_tech[tech] = new_tech.get(tech, 0.0) + mw
         out.update({
             "capacity_mw": {"by_technology": cap_tech, "by_node": by_node},
-            "new_capacity_mw": {"by_technology": g.groupby("technology")["new_mw"].sum().to_dict()},
+            "new_capacity_mw": {"by_technology": new_tech},
             "storage_energy_mwh": s.set_index("id")["energy_total_mwh"].to_dict(),
             "link_capacity_mw": ln.set_index("id")["total_mw"].to_dict(),
             "new_link_capacity_mw": ln.set_index("id")["new_mw"].to_dict(),
@@ -114,7 +117,7 @@ class Result:
             for name, df in {**self.tables, **self.hourly}.items():
                 df.to_parquet(tmp / f"{name}.parquet")
                 if csv:
-                    df.to_csv(tmp / f"{name}.csv")
+                    df.to_csv(tmp / f"{name}.csv", index=name in self.hourly)  # no row-number column
             if path.exists():
                 old = path.with_name(f".{path.name}.old-{os.getpid()}")
                 path.rename(old)

@@ -134,7 +134,7 @@ def add_storage(lp: LinearProgram, ctx: BuildContext) -> None:
     lp.add_terms(rows, ch, -d * a.sto_eff_charge[:, None])
     lp.add_terms(rows, dis, d / a.sto_eff_discharge[:, None])
     spill_sel = np.flatnonzero(a.sto_spill & (a.sto_inflow > 0).any(axis=1)) if S else np.zeros(0, int)
-    spill = lp.add_variables("sto_spill", (spill_sel.size, T))
+    spill = lp.add_variables("sto_spill", (spill_sel.size, T), upper=a.sto_inflow[spill_sel])  # spill <= inflow
     lp.add_terms(rows[spill_sel], spill, d)
     lp.add_terms(ctx.balance[a.sto_node], dis, 1.0)
     lp.add_terms(ctx.balance[a.sto_node], ch, -1.0)

@@ -7,6 +7,7 @@ path and the fix, never as a traceback.
 from __future__ import annotations
 
 import copy
+import datetime
 import difflib
 from importlib import resources
 from pathlib import Path
@@ -18,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from silkgrid.errors import ScenarioError
-from silkgrid.scenario.schema import ProfileRef, Scenario
+from silkgrid.scenario.schema import MAX_NUMBER, ProfileRef, Scenario
 
 #: Sections that are lists of elements with an ``id``; ``extends`` merges them by id.
 ELEMENT_SECTIONS = ("nodes", "carriers", "technologies", "generators", "storage", "links", "loads",
@@ -58,7 +59,7 @@ def load_scenario(source: str | Path | dict, *, base_dir: str | Path | None = No
     if isinstance(source, dict):
         base = Path(base_dir) if base_dir else Path.cwd()
         label = "<dict>"
-        raw = _resolve_refs(copy.deepcopy(source), base)
+        raw = _resolve_refs_checked(copy.deepcopy(source), base, label)
         raw = _apply_extends(raw, label, base, stack=[])
     else:
         path = _locate(source)
@@ -96,6 +97,20 @@ def _locate(source: str | Path) -> Path:
                         fix="check the path")
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses a key given twice in one mapping (YAML would keep the last)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, (str, int, float, bool)) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key '{key}' appears twice in the same mapping", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def _read_yaml(path: Path) -> dict:
     try:
         text = path.read_text(encoding="utf-8")
@@ -103,7 +118,7 @@ def _read_yaml(path: Path) -> dict:
         raise ScenarioError(f"the file cannot be read ({exc.__class__.__name__}: {exc})", file=str(path),
                             fix="check the path and that it is a UTF-8 text file") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
@@ -121,7 +136,7 @@ def _read_with_extends(path: Path, stack: list[Path]) -> dict:
         chain = " -> ".join(str(p) for p in [*stack, path])
         raise ScenarioError(f"'extends' forms a cycle: {chain}", file=str(stack[-1]), field="extends",
                             fix="remove one of the 'extends' entries so that the chain ends")
-    raw = _resolve_refs(_read_yaml(path), path.parent)
+    raw = _resolve_refs_checked(_read_yaml(path), path.parent, str(path))
     return _apply_extends(raw, str(path), path.parent, [*stack, path])
 
 
@@ -183,17 +198,40 @@ def _merge_elements(base: list, override: list, section: str, label: str) -> lis
     return [merged[k] for k in order if k in merged]
 
 
+def _resolve_refs_checked(raw: Any, base: Path, label: str) -> Any:
+    try:
+        return _resolve_refs(raw, base)
+    except RecursionError:
+        raise ScenarioError("the data refers to itself (a YAML anchor used inside its own definition, "
+                            "or nesting too deep)", file=label,
+                            fix="replace the self-referencing '*alias' by the actual values") from None
+
+
+def _absolute(base: Path, file: str) -> str:
+    try:
+        return str((base / file).resolve())
+    except (OSError, ValueError):  # e.g. a NUL byte in the name; reading it reports the problem
+        return str(base / file)
+
+
 def _resolve_refs(raw: Any, base: Path) -> Any:
-    """Make CSV references absolute relative to the file that names them."""
+    """Make CSV references absolute relative to the file that names them.
+
+    Also turns dates that YAML read as date objects (unquoted ``2030-01-31``) back into text.
+    """
     if isinstance(raw, dict):
         if set(raw) == {"file", "column"} and isinstance(raw.get("file"), str):
-            return {"file": str((base / raw["file"]).resolve()), "column": raw["column"]}
+            return {"file": _absolute(base, raw["file"]), "column": raw["column"]}
         return {k: _resolve_refs(v, base) for k, v in raw.items()}
     if isinstance(raw, list):
         return [_resolve_refs(v, base) for v in raw]
     if isinstance(raw, str) and "#" in raw and raw.lower().split("#", 1)[0].endswith(".csv"):
         file, column = raw.split("#", 1)
-        return {"file": str((base / file).resolve()), "column": column}
+        return {"file": _absolute(base, file), "column": column}
+    if isinstance(raw, datetime.datetime):
+        return raw.isoformat(sep=" ")
+    if isinstance(raw, datetime.date):
+        return raw.isoformat()
     return raw
 
 
@@ -255,7 +293,7 @@ def _validate(raw: dict, label: str) -> Scenario:
             known = [k for k in known if k != "source_file"]
             hint = difflib.get_close_matches(key, known, n=1)
             fix = (f"did you mean '{hint[0]}'?" if hint else
-                   f"remove it; allowed fields here are: {', '.join(known)}")
+                   f"remove it; allowed fields here are: {', '.join(known)}" if known else "remove it")
             raise ScenarioError(f"unknown field '{key}'", file=label, field=field, fix=fix) from None
         if kind == "missing":
             raise ScenarioError("a required field is missing", file=label, field=field,
@@ -265,8 +303,13 @@ def _validate(raw: dict, label: str) -> Scenario:
             msg = msg[len("Value error, "):]
         value = err.get("input")
         shown = "" if isinstance(value, (dict, list)) else f" (got {value!r})"
-        raise ScenarioError(f"{msg}{shown}", file=label, field=field,
-                            fix="correct the value as described") from None
+        if len(shown) > 80:
+            shown = shown[:75] + "...)"
+        fix = "correct the value as described"
+        if kind == "string_type" and isinstance(value, (bool, int, float)):
+            fix = ("put the value in quotes, e.g. 'NO' or '1' (unquoted, YAML reads yes/no/on/off/NO "
+                   "as true/false and digits as numbers)")
+        raise ScenarioError(f"{msg}{shown}", file=label, field=field, fix=fix) from None
 
 
 def check_references(sc: Scenario) -> None:
@@ -319,21 +362,34 @@ def check_references(sc: Scenario) -> None:
     _check_time(sc)
 
 
+def _timestamp(text: str, label: str | None, field: str, fix: str) -> pd.Timestamp:
+    """Parse a date/time; NaT, time-zone offsets and unparsable text are ScenarioErrors."""
+    try:
+        ts = pd.Timestamp(text)
+    except (ValueError, TypeError, OverflowError):
+        ts = None
+    if ts is None or pd.isna(ts):
+        raise ScenarioError(f"'{text}' is not a date/time", file=label, field=field, fix=fix)
+    if ts.tzinfo is not None:
+        raise ScenarioError(f"'{text}' has a time-zone offset, which is not supported", file=label,
+                            field=field, fix="give the time without an offset; all times of a scenario "
+                            "are in the same (unstated) time zone")
+    return ts
+
+
 def _check_time(sc: Scenario) -> None:
     label = sc.source_file
+    start = _timestamp(sc.time.start, label, "time.start", "write it as 'YYYY-MM-DD HH:MM'")
     try:
-        start = pd.Timestamp(sc.time.start)
-    except (ValueError, TypeError):
-        raise ScenarioError(f"'{sc.time.start}' is not a date/time", file=label, field="time.start",
-                            fix="write it as 'YYYY-MM-DD HH:MM'") from None
-    if sc.time.subset is not None:
         end_all = start + pd.Timedelta(hours=sc.time.hours)
+    except (ValueError, OverflowError):  # pandas' OutOfBoundsDatetime is a ValueError
+        raise ScenarioError(f"the data period starting {start} with {sc.time.hours} hours lies outside the "
+                            "dates that can be represented", file=label, field="time.start",
+                            fix="use a realistic start date") from None
+    if sc.time.subset is not None:
         for part in ("start", "end"):
-            try:
-                ts = pd.Timestamp(getattr(sc.time.subset, part))
-            except (ValueError, TypeError):
-                raise ScenarioError(f"'{getattr(sc.time.subset, part)}' is not a date/time", file=label,
-                                    field=f"time.subset.{part}", fix="write it as 'YYYY-MM-DD'") from None
+            ts = _timestamp(getattr(sc.time.subset, part), label, f"time.subset.{part}",
+                            "write it as 'YYYY-MM-DD'")
             if not (start <= ts < end_all):
                 raise ScenarioError(f"{ts} lies outside the data period {start} .. {end_all}", file=label,
                                     field=f"time.subset.{part}",
@@ -400,6 +456,9 @@ def _load_series(sc: Scenario) -> None:
                     raise ScenarioError("the value is not finite", file=where, field=field,
                                         fix="give a finite number")
                 vmin = vmax = float(value)
+            if max(abs(vmin), abs(vmax)) > MAX_NUMBER:
+                raise ScenarioError(f"values must lie within +-{MAX_NUMBER:g}, found {max(vmin, vmax, key=abs):g}",
+                                    file=where, field=field, fix="correct the value (check its unit)")
             if lo is not None and vmin < lo - 1e-12:
                 raise ScenarioError(f"values must be >= {lo}, found {vmin:g}", file=where, field=field,
                                     fix="correct the profile")

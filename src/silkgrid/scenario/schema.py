@@ -36,16 +36,23 @@ def _coerce_series(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError("expected a number, a list of numbers or a CSV column reference, got a boolean")
     if isinstance(value, (int, float)):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:
+            raise ValueError("the number is too large") from None
     if isinstance(value, np.ndarray):
         if value.ndim != 1:
             raise ValueError("a profile must be one-dimensional")
         return value.astype(float)
     if isinstance(value, (list, tuple)):
+        if any(isinstance(v, bool) for v in value):
+            raise ValueError("a profile list must contain numbers only, got a boolean")
         try:
             arr = np.asarray(value, dtype=float)
         except (TypeError, ValueError):
             raise ValueError("a profile list must contain numbers only") from None
+        except OverflowError:
+            raise ValueError("a profile list holds a number that is too large") from None
         if arr.ndim != 1:
             raise ValueError("a profile must be a flat list of numbers")
         return arr
@@ -65,67 +72,92 @@ def _coerce_series(value: Any) -> Any:
 Series = Annotated[Any, BeforeValidator(_coerce_series)]
 """A constant (float), an hourly array (np.ndarray) or a :class:`ProfileRef` before loading."""
 
-NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+MAX_NUMBER = 1e12
+"""Upper limit of amounts (MW, MWh, EUR, t): larger values are meaningless and overflow the
+solver's range (HiGHS treats 1e20 in LP units as infinite)."""
+
+NonNeg = Annotated[float, Field(ge=0, le=MAX_NUMBER, allow_inf_nan=False)]
 Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 Efficiency = Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]
 Id = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.\-]+$")]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, validate_assignment=False)
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, use_attribute_docstrings=True)
 
 
 class Node(_Strict):
     """A bus: a region or substation where energy is balanced every hour."""
 
     id: Id
+    """Unique id, used by every reference to the node."""
     name: str | None = None
+    """Display name."""
     country: Annotated[str, Field(min_length=1)]
+    """Country code (ISO 3166 alpha-2 recommended); country policies group nodes by it."""
     lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    """Latitude of the anchor substation or city, degrees."""
     lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+    """Longitude, degrees."""
 
 
 class Carrier(_Strict):
     """An energy carrier (fuel or resource)."""
 
     id: Id
+    """Unique id."""
     co2_t_per_mwh_th: NonNeg = 0.0
     """Emissions per MWh of primary energy (thermal), tCO2/MWh_th."""
     fuel_cost_eur_per_mwh_th: NonNeg = 0.0
+    """Fuel price per MWh of primary energy, EUR/MWh_th (divided by efficiency in marginal cost)."""
     renewable: bool = False
+    """Counts towards minimum renewable shares; its curtailment is reported."""
     name: str | None = None
+    """Display name."""
 
 
 class Technology(_Strict):
     """Cost and performance of a technology (generator or storage)."""
 
     id: Id
+    """Unique id."""
     carrier: Id
+    """Carrier id (fuel cost and CO2 come from it)."""
     capex_eur_per_kw: NonNeg = 0.0
     """Overnight investment cost of power capacity, EUR/kW."""
-    lifetime_years: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 25.0
+    lifetime_years: Annotated[float, Field(ge=1, allow_inf_nan=False)] = 25.0
+    """Economic lifetime for the annuity, years."""
     fixed_om_eur_per_kw_yr: NonNeg = 0.0
+    """Fixed O&M of power capacity, EUR/kW/yr."""
     annualised_cost_eur_per_mw_yr: NonNeg | None = None
     """If set, replaces capex/lifetime/fixed O&M: the full yearly cost of 1 MW, EUR/MW/yr."""
     variable_om_eur_per_mwh: NonNeg = 0.0
+    """Variable O&M per MWh of output (storage: per MWh discharged), EUR/MWh."""
     efficiency: Efficiency = 1.0
     """Electric output per unit of primary energy (generators)."""
     energy_capex_eur_per_kwh: NonNeg = 0.0
     """Storage only: investment cost of energy capacity, EUR/kWh."""
     energy_fixed_om_eur_per_kwh_yr: NonNeg = 0.0
+    """Storage only: fixed O&M of energy capacity, EUR/kWh/yr."""
     energy_annualised_cost_eur_per_mwh_yr: NonNeg | None = None
+    """Storage only: full yearly cost of 1 MWh of energy capacity, EUR/MWh/yr (replaces energy capex/O&M)."""
     name: str | None = None
+    """Display name."""
 
 
 class Generator(_Strict):
     """A generating unit or fleet at a node."""
 
     id: Id
+    """Unique id."""
     node: Id
+    """Node id."""
     technology: Id
+    """Technology id."""
     capacity_mw: NonNeg = 0.0
     """Existing capacity, MW (no investment cost; fixed O&M is a constant of the objective)."""
     extendable: bool = False
+    """Whether new capacity may be built."""
     min_capacity_mw: NonNeg = 0.0
     """Lower bound on total (existing + new) capacity, MW; only meaningful when extendable."""
     max_capacity_mw: NonNeg | None = None
@@ -135,7 +167,9 @@ class Generator(_Strict):
     min_output: Series = 0.0
     """Must-run output per unit of capacity (0..1), constant or hourly."""
     ramp_limit_up_per_hour: Fraction | None = None
+    """Maximum increase of output per hour, per unit of capacity (none if omitted)."""
     ramp_limit_down_per_hour: Fraction | None = None
+    """Maximum decrease of output per hour, per unit of capacity."""
     variable_cost_eur_per_mwh: NonNeg | None = None
     """Overrides the marginal cost derived from the technology (O&M + fuel / efficiency)."""
 
@@ -154,24 +188,39 @@ class Storage(_Strict):
     """Storage with separately sized power (MW) and energy (MWh) capacity."""
 
     id: Id
+    """Unique id."""
     node: Id
+    """Node id."""
     technology: Id
+    """Technology id (power and energy costs)."""
     power_capacity_mw: NonNeg = 0.0
+    """Existing charge/discharge power, MW."""
     extendable_power: bool = False
+    """Whether power capacity may be built."""
     min_power_capacity_mw: NonNeg = 0.0
+    """Lower bound on total power capacity, MW."""
     max_power_capacity_mw: NonNeg | None = None
+    """Upper bound on total power capacity, MW (None: unlimited)."""
     unlimited_power: bool = False
     """No limit on charge/discharge power (a pure energy store)."""
     energy_capacity_mwh: NonNeg = 0.0
+    """Existing energy capacity, MWh."""
     extendable_energy: bool = False
+    """Whether energy capacity may be built."""
     min_energy_capacity_mwh: NonNeg = 0.0
+    """Lower bound on total energy capacity, MWh."""
     max_energy_capacity_mwh: NonNeg | None = None
-    max_hours: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
+    """Upper bound on total energy capacity, MWh (None: unlimited)."""
+    max_hours: Annotated[float, Field(gt=0, le=1e6, allow_inf_nan=False)] | None = None
     """Fixed energy/power ratio, h: energy capacity = max_hours x power capacity."""
     efficiency_charge: Efficiency = 1.0
+    """Stored / drawn from the grid when charging."""
     efficiency_discharge: Efficiency = 1.0
+    """Delivered to the grid / taken from store."""
     standing_loss_per_hour: Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)] = 0.0
+    """Share of the state of charge lost per hour."""
     cyclic: bool = True
+    """End state equals start state over the horizon."""
     initial_state_mwh: NonNeg = 0.0
     """State of charge before the first snapshot (only used when cyclic is false)."""
     inflow_mw: Series = 0.0
@@ -202,20 +251,29 @@ class Link(_Strict):
     """A transmission link (HVDC cable, AC corridor, converter) between two nodes."""
 
     id: Id
+    """Unique id."""
     from_node: Id
+    """Sending node of the forward direction."""
     to_node: Id
+    """Receiving node of the forward direction."""
     capacity_mw: NonNeg = 0.0
+    """Existing capacity, MW (each direction)."""
     extendable: bool = False
+    """Whether capacity may be built."""
     min_capacity_mw: NonNeg = 0.0
+    """Lower bound on total capacity, MW."""
     max_capacity_mw: NonNeg | None = None
+    """Upper bound on total capacity, MW (None: unlimited)."""
     length_km: NonNeg = 0.0
+    """Route length, km (multiplies capex_eur_per_mw_km)."""
     capex_eur_per_mw: NonNeg = 0.0
     """Length-independent investment (converter stations), EUR/MW."""
     capex_eur_per_mw_km: NonNeg = 0.0
     """Length-dependent investment (cable/line), EUR/(MW km); multiplied by length_km."""
     fixed_om_pct_per_yr: Annotated[float, Field(ge=0, le=100)] = 0.0
     """Fixed O&M as a percentage of investment per year."""
-    lifetime_years: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 40.0
+    lifetime_years: Annotated[float, Field(ge=1, allow_inf_nan=False)] = 40.0
+    """Economic lifetime, years."""
     annualised_cost_eur_per_mw_yr: NonNeg | None = None
     """If set, replaces the capex fields: the full yearly cost of 1 MW, EUR/MW/yr."""
     efficiency: Efficiency = 1.0
@@ -223,6 +281,7 @@ class Link(_Strict):
     efficiency_reverse: Efficiency | None = None
     """Delivered / sent, to_node -> from_node (default: same as efficiency)."""
     bidirectional: bool = True
+    """Whether power may also flow to_node -> from_node."""
     variable_cost_eur_per_mwh: NonNeg = 0.0
     """Cost per MWh sent (either direction)."""
 
@@ -239,8 +298,11 @@ class Load(_Strict):
     """Electricity demand at a node."""
 
     id: Id
+    """Unique id."""
     node: Id
+    """Node id."""
     demand_mw: Series
+    """Demand, MW, constant or hourly."""
     value_of_lost_load_eur_per_mwh: NonNeg | None = None
     """Overrides the scenario's unserved-energy value for this load."""
 
@@ -249,8 +311,11 @@ class Market(_Strict):
     """An external market at a node: energy can be sold (exported) or bought at an hourly price."""
 
     id: Id
+    """Unique id."""
     node: Id
+    """Node id."""
     price_eur_per_mwh: Series
+    """Price for sales and purchases, EUR/MWh, constant or hourly."""
     export_capacity_mw: NonNeg = 0.0
     """Maximum sale from the node into the market, MW."""
     import_capacity_mw: NonNeg = 0.0
@@ -259,6 +324,7 @@ class Market(_Strict):
 
 class Subset(_Strict):
     start: str
+    """First day (or date/time) modelled."""
     end: str
     """Inclusive end date/time (e.g. ``2030-01-31`` includes the whole of 31 January)."""
 
@@ -267,9 +333,13 @@ class Time(_Strict):
     """Snapshots: hourly data from ``start`` for ``hours`` hours, optionally subset and aggregated."""
 
     start: str = "2030-01-01 00:00"
+    """Time stamp of the first hour of the profile data."""
     hours: Annotated[int, Field(ge=1, le=8784 * 60)] = 8760
+    """Number of hourly values in every profile."""
     resolution: str = "1h"
+    """Snapshot length, e.g. '1h' or '3h'; profiles are averaged over each snapshot."""
     subset: Subset | None = None
+    """Model only this part of the data period."""
     annualise: bool = True
     """Scale operating costs and emissions of the modelled hours to a full year (8,760 h)."""
 
@@ -289,7 +359,9 @@ class FirmExport(_Strict):
     """A firm export contract: deliver power into ``node`` over the corridor links."""
 
     id: Id
+    """Unique id."""
     node: Id
+    """Node the contract delivers into."""
     min_mw: NonNeg | None = None
     """Net import into the node over links, at least this in every snapshot, MW."""
     min_mwh_per_year: NonNeg | None = None
@@ -304,52 +376,82 @@ class FirmExport(_Strict):
 
 class Policies(_Strict):
     co2_price_eur_per_t: NonNeg = 0.0
+    """Price on emissions, EUR/t, added to marginal costs."""
     co2_cap_t: NonNeg | None = None
     """System-wide emissions cap, tCO2 per year."""
     co2_cap_t_by_country: dict[str, NonNeg] = Field(default_factory=dict)
+    """Emission caps by country, t/yr."""
     min_renewable_share: dict[str, Fraction] = Field(default_factory=dict)
     """Per country: renewable generation in the country >= share x its demand."""
     firm_exports: list[FirmExport] = Field(default_factory=list)
+    """Firm export contracts into nodes (hourly MW or yearly MWh)."""
 
 
 class UnservedEnergy(_Strict):
     allowed: bool = True
+    """Allow load shedding (if false, unmet demand is infeasible)."""
     value_of_lost_load_eur_per_mwh: NonNeg = 10_000.0
+    """Cost of unserved energy, EUR/MWh."""
 
 
 class SolverOptions(_Strict):
     """HiGHS options; defaults are interior point without crossover."""
 
     method: Literal["ipm", "simplex", "pdlp", "choose"] = "ipm"
+    """HiGHS solver: interior point (ipm), simplex, pdlp or choose."""
     crossover: bool = False
+    """Run crossover after interior point (vertex solution, exact duals; slower)."""
     time_limit_s: Annotated[float, Field(gt=0)] | None = None
+    """Stop after this many seconds."""
     threads: Annotated[int, Field(ge=0)] = 0
+    """Threads (0: HiGHS default)."""
     primal_feasibility_tolerance: Annotated[float, Field(gt=0, lt=1)] = 1e-7
+    """HiGHS primal feasibility tolerance."""
     dual_feasibility_tolerance: Annotated[float, Field(gt=0, lt=1)] = 1e-7
+    """HiGHS dual feasibility tolerance."""
     ipm_optimality_tolerance: Annotated[float, Field(gt=0, lt=1)] = 1e-8
+    """Interior-point relative gap tolerance."""
     presolve: bool = True
+    """Run HiGHS presolve."""
     log: bool = False
+    """Print the solver log."""
 
 
 class Scenario(_Strict):
     """A complete, validated scenario."""
 
     name: str = "scenario"
+    """Scenario name (used in results)."""
     description: str = ""
+    """Free text."""
     extends: str | None = None
+    """A scenario file or packaged data set to start from."""
     discount_rate: Annotated[float, Field(ge=0, le=1)] = 0.07
+    """Discount rate for annuities (e.g. 0.071)."""
     time: Time = Field(default_factory=Time)
+    """Snapshots."""
     nodes: list[Node]
+    """Nodes (at least one)."""
     carriers: list[Carrier] = Field(default_factory=list)
+    """Carriers."""
     technologies: list[Technology] = Field(default_factory=list)
+    """Technologies."""
     generators: list[Generator] = Field(default_factory=list)
+    """Generators."""
     storage: list[Storage] = Field(default_factory=list)
+    """Storage units."""
     links: list[Link] = Field(default_factory=list)
+    """Transmission links."""
     loads: list[Load] = Field(default_factory=list)
+    """Demand."""
     markets: list[Market] = Field(default_factory=list)
+    """External markets."""
     policies: Policies = Field(default_factory=Policies)
+    """Policies."""
     unserved_energy: UnservedEnergy = Field(default_factory=UnservedEnergy)
+    """Load shedding."""
     solver: SolverOptions = Field(default_factory=SolverOptions)
+    """Solver options."""
     source_file: str | None = Field(default=None, exclude=True)
     """The file the scenario was loaded from (set by the loader; used in messages)."""
 

@@ -16,13 +16,18 @@ import scipy.sparse as sp
 from silkgrid.model.build import BuiltModel
 from silkgrid.model.lp import LinearProgram
 from silkgrid.scenario.schema import SolverOptions
-from silkgrid.solve.highs import LPSolution, configure, new_highs
+from silkgrid.solve.highs import LPSolution, configure, new_highs, pass_arrays
 
 import highspy
 
 #: Families relaxed in the first pass, in the order causes are reported.
 POLICY_FAMILIES = ("co2_cap", "co2_cap_country", "min_renewable_share", "firm_export_hourly",
                    "firm_export_yearly", "balance", "sto_soc_balance", "gen_min")
+
+#: Yearly policy families, relaxed on their own first: their rows are yearly totals (kt,
+#: GWh/yr) while balance rows are per-snapshot GW, so in a joint elastic solve a cap that
+#: cannot be met would be blamed on "unmet demand" whenever weights are large (annualise).
+POLICY_ONLY = POLICY_FAMILIES[:5]
 
 
 def _elastic_solve(lp: LinearProgram, rows: np.ndarray, options: SolverOptions) -> np.ndarray | None:
@@ -34,21 +39,10 @@ def _elastic_solve(lp: LinearProgram, rows: np.ndarray, options: SolverOptions) 
     e = sp.csc_matrix((np.ones(k), (rows, np.arange(k))), shape=(lp.n_rows, k))
     full = sp.hstack([a, e, -e], format="csc")
     n = lp.n_cols
-    model = highspy.HighsLp()
-    model.num_col_ = n + 2 * k
-    model.num_row_ = lp.n_rows
-    model.col_cost_ = np.concatenate([np.zeros(n), np.ones(2 * k)])
-    model.col_lower_ = np.concatenate([clo, np.zeros(2 * k)])
-    model.col_upper_ = np.concatenate([cup, np.full(2 * k, np.inf)])
-    model.row_lower_ = rlo
-    model.row_upper_ = rup
-    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    model.a_matrix_.start_ = full.indptr.astype(np.int32)
-    model.a_matrix_.index_ = full.indices.astype(np.int32)
-    model.a_matrix_.value_ = full.data
     h = new_highs()
     configure(h, options.model_copy(update={"method": "choose", "crossover": True}))
-    h.passModel(model)
+    pass_arrays(h, full, np.concatenate([np.zeros(n), np.ones(2 * k)]), np.concatenate([clo, np.zeros(2 * k)]),
+                np.concatenate([cup, np.full(2 * k, np.inf)]), rlo, rup)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
@@ -107,7 +101,7 @@ def explain_infeasibility(built: BuiltModel, options: SolverOptions | None = Non
     """A plain-language explanation of why the LP is infeasible."""
     options = options or SolverOptions()
     lp = built.lp
-    for families in (POLICY_FAMILIES, tuple(lp.constraints)):
+    for families in (POLICY_ONLY, POLICY_FAMILIES, tuple(lp.constraints)):
         present = [f for f in families if f in lp.constraints and lp.constraints[f].size]
         if not present:
             continue

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
+import scipy.sparse as sp
 
 from silkgrid.model.lp import LinearProgram
 from silkgrid.scenario.schema import SolverOptions
@@ -71,29 +72,32 @@ def configure(h: highspy.Highs, options: SolverOptions) -> None:
     if options.time_limit_s is not None:
         h.setOptionValue("time_limit", float(options.time_limit_s))
     if options.threads:
+        # HiGHS sizes one global thread pool per process on first use; a later run with a
+        # different thread count fails (model status "Not Set") unless the pool is reset.
+        highspy.Highs.resetGlobalScheduler(True)
         h.setOptionValue("threads", int(options.threads))
     h.setOptionValue("primal_feasibility_tolerance", options.primal_feasibility_tolerance)
     h.setOptionValue("dual_feasibility_tolerance", options.dual_feasibility_tolerance)
     h.setOptionValue("ipm_optimality_tolerance", options.ipm_optimality_tolerance)
 
 
-def to_highs_lp(lp: LinearProgram) -> highspy.HighsLp:
+def pass_arrays(h: highspy.Highs, a: sp.csc_matrix, cost: np.ndarray, col_lower: np.ndarray,
+                col_upper: np.ndarray, row_lower: np.ndarray, row_upper: np.ndarray) -> None:
+    """Hand a minimisation LP to HiGHS in one call (the array overload copies in bulk)."""
+    n_rows, n_cols = a.shape
+    status = h.passModel(
+        n_cols, n_rows, int(a.nnz), int(highspy.MatrixFormat.kColwise), int(highspy.ObjSense.kMinimize), 0.0,
+        np.ascontiguousarray(cost, dtype=float), np.ascontiguousarray(col_lower, dtype=float),
+        np.ascontiguousarray(col_upper, dtype=float), np.ascontiguousarray(row_lower, dtype=float),
+        np.ascontiguousarray(row_upper, dtype=float), a.indptr.astype(np.int32), a.indices.astype(np.int32),
+        np.ascontiguousarray(a.data, dtype=float), np.zeros(n_cols, dtype=np.int32))
+    if status == highspy.HighsStatus.kError:
+        raise RuntimeError("HiGHS rejected the LP (inconsistent bounds or matrix); this is a bug in SilkGrid")
+
+
+def pass_lp(h: highspy.Highs, lp: LinearProgram) -> None:
     cost, clo, cup, rlo, rup = lp.arrays()
-    a = lp.matrix()
-    model = highspy.HighsLp()
-    model.num_col_ = lp.n_cols
-    model.num_row_ = lp.n_rows
-    model.col_cost_ = cost
-    model.col_lower_ = clo
-    model.col_upper_ = cup
-    model.row_lower_ = rlo
-    model.row_upper_ = rup
-    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    model.a_matrix_.start_ = a.indptr.astype(np.int32)
-    model.a_matrix_.index_ = a.indices.astype(np.int32)
-    model.a_matrix_.value_ = a.data
-    model.offset_ = 0.0
-    return model
+    pass_arrays(h, lp.matrix(), cost, clo, cup, rlo, rup)
 
 
 def solve_lp(lp: LinearProgram, options: SolverOptions | None = None) -> LPSolution:
@@ -101,7 +105,7 @@ def solve_lp(lp: LinearProgram, options: SolverOptions | None = None) -> LPSolut
     options = options or SolverOptions()
     h = new_highs()
     configure(h, options)
-    h.passModel(to_highs_lp(lp))
+    pass_lp(h, lp)
     t0 = time.perf_counter()
     h.run()
     seconds = time.perf_counter() - t0

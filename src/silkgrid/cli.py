@@ -1,0 +1,700 @@
+"""Command-line interface: ``silkgrid run | validate | info``.
+
+Exit codes (documented in ``docs/cli.md``):
+
+* ``0`` - success (``run``: optimal solution written).
+* ``1`` - ``run`` finished but the solution is not optimal (infeasible, time limit, ...);
+  the plain-language reason is printed and ``summary.json`` is still written.
+* ``2`` - bad input: an invalid scenario, profile or option, or an unusable ``--out``
+  path.  One paragraph on stderr names the file, the field and the fix; nothing is written.
+* ``3`` - an unexpected internal error (a bug).  One paragraph on stderr; set
+  ``SILKGRID_DEBUG=1`` to see the traceback.
+* ``130`` - interrupted (Ctrl-C).
+
+Normal output (tables) goes to stdout; progress, messages and errors go to stderr.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import time
+import traceback
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich import box
+from rich.table import Table
+
+#: Data set used when no scenario is named (a packaged data set name).
+DEFAULT_DATASET = "example"
+
+EXIT_OK = 0
+EXIT_NOT_OPTIMAL = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+
+#: Environment variable that makes errors show their traceback.
+DEBUG_ENV = "SILKGRID_DEBUG"
+
+app = typer.Typer(
+    name="silkgrid",
+    help="SilkGrid: capacity expansion co-optimised with hourly dispatch for cross-border "
+         "green-electricity corridors.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Method(str, Enum):
+    ipm = "ipm"
+    simplex = "simplex"
+    pdlp = "pdlp"
+    choose = "choose"
+
+
+class UsageProblem(Exception):
+    """A bad command-line value or output path (exit code 2)."""
+
+    def __init__(self, problem: str, *, option: str | None = None, fix: str | None = None) -> None:
+        self.problem, self.option, self.fix = problem, option, fix
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        head = f"Invalid option {self.option}: " if self.option else "Invalid input: "
+        text = head + self.problem.rstrip(".") + "."
+        if self.fix:
+            text += " Fix: " + self.fix.rstrip(".") + "."
+        return text
+
+
+# ----------------------------------------------------------------------------------------
+# consoles and error handling
+# ----------------------------------------------------------------------------------------
+def _stdout() -> Console:
+    console = Console(highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = 120  # piped/captured output: do not squeeze tables into 80 columns
+    return console
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def _debug() -> bool:
+    return os.environ.get(DEBUG_ENV, "").strip().lower() not in ("", "0", "false", "no", "off")
+
+
+def _error(text: str, label: str = "Error") -> None:
+    """One paragraph on stderr; never wrapped by us (the terminal wraps it)."""
+    _stderr().print(f"[bold red]{label}:[/] {escape(text)}", soft_wrap=True)
+
+
+def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Map exceptions to exit codes and one-paragraph messages (no traceback)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from silkgrid.errors import ScenarioError, SilkGridError, SolveError
+
+        try:
+            return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort, typer.BadParameter):
+            raise
+        except KeyboardInterrupt:
+            _error("interrupted; nothing more was written.", label="Aborted")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except (ScenarioError, UsageProblem) as exc:
+            if _debug():
+                traceback.print_exc()
+            _error(exc.message)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except SolveError as exc:
+            if _debug():
+                traceback.print_exc()
+            _error(str(exc), label="Solve failed")
+            raise typer.Exit(EXIT_NOT_OPTIMAL) from None
+        except SilkGridError as exc:
+            if _debug():
+                traceback.print_exc()
+            _error(str(exc))
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except Exception as exc:  # noqa: BLE001 - last line of defence
+            if _debug():
+                traceback.print_exc()
+                hint = ""
+            else:
+                hint = f" Set {DEBUG_ENV}=1 to see the traceback."
+            _error(f"{type(exc).__name__}: {exc}. This is a bug in SilkGrid, not a problem with your "
+                   f"input; please report it with the scenario that triggers it.{hint}",
+                   label="Internal error")
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+    return wrapper
+
+
+# ----------------------------------------------------------------------------------------
+# formatting helpers
+# ----------------------------------------------------------------------------------------
+def _num(x: float) -> str:
+    """About three significant figures, no exponent."""
+    ax = abs(x)
+    if ax >= 100:
+        return f"{x:,.0f}"
+    if ax >= 10:
+        return f"{x:.1f}"
+    return f"{x:.2f}"
+
+
+def _scaled(x: float | None, units: list[tuple[float, str]]) -> str:
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "n/a"
+    for factor, unit in units:
+        if abs(x) >= factor:
+            return f"{_num(x / factor)} {unit}"
+    factor, unit = units[-1]
+    return f"{_num(x / factor)} {unit}"
+
+
+def fmt_eur_per_yr(x: float | None) -> str:
+    """``1.23e9`` -> ``'1.23 bn EUR/yr'``."""
+    return _scaled(x, [(1e9, "bn EUR/yr"), (1e6, "M EUR/yr"), (1e3, "k EUR/yr"), (1.0, "EUR/yr")])
+
+
+def fmt_energy(mwh: float | None) -> str:
+    """MWh in TWh/GWh/MWh."""
+    return _scaled(mwh, [(1e6, "TWh"), (1e3, "GWh"), (1.0, "MWh")])
+
+
+def fmt_emissions(t: float | None) -> str:
+    """Tonnes CO2 in Mt/kt/t."""
+    return _scaled(t, [(1e6, "Mt CO2"), (1e3, "kt CO2"), (1.0, "t CO2")])
+
+
+def fmt_mw(mw: float | None) -> str:
+    if mw is None or (isinstance(mw, float) and math.isnan(mw)):
+        return "n/a"
+    if math.isinf(mw):
+        return "unlimited"
+    if abs(mw) < 0.05:
+        return "0"
+    return f"{mw:,.0f}" if abs(mw) >= 10 else f"{mw:.1f}"
+
+
+def fmt_price(x: float | None, unit: str = "EUR/MWh") -> str:
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "n/a"
+    return f"{x:,.2f} {unit}"
+
+
+def fmt_seconds(s: float | None) -> str:
+    if s is None:
+        return "n/a"
+    return f"{s:.2f} s" if s < 100 else f"{s:,.0f} s"
+
+
+# ----------------------------------------------------------------------------------------
+# shared steps
+# ----------------------------------------------------------------------------------------
+def _load(source: str):
+    from silkgrid.scenario.loader import load_scenario
+
+    return load_scenario(source)
+
+
+def _check_resolution(value: str | None) -> str | None:
+    """Validate ``--resolution`` before anything is loaded."""
+    if value is None:
+        return None
+    from silkgrid.scenario.schema import Time
+
+    try:
+        return Time(resolution=value).resolution
+    except ValidationError:
+        raise UsageProblem(f"'{value}' is not a time resolution", option="--resolution",
+                           fix="give a whole number of hours followed by 'h', e.g. '1h' or '3h'") from None
+
+
+def _apply_resolution(scenario, resolution: str | None) -> None:
+    if resolution is not None:
+        scenario.time = scenario.time.model_copy(update={"resolution": resolution})
+
+
+def _check_out(out: Path, *, force: bool) -> Path:
+    """Refuse output paths that cannot or should not be replaced; touches nothing."""
+    path = out.expanduser()
+    if path.exists() and not path.is_dir():
+        raise UsageProblem(f"'{out}' exists and is not a directory", option="--out",
+                           fix="give a directory path for the results (it is created if missing)")
+    for parent in path.resolve().parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise UsageProblem(f"'{parent}' is not a directory, so '{out}' cannot be created",
+                                   option="--out", fix="choose another output path")
+            break
+    resolved = path.resolve()
+    try:
+        home = Path.home().resolve()
+    except (RuntimeError, KeyError):  # no home directory known
+        home = None
+    if resolved == Path(resolved.anchor) or resolved == home:
+        raise UsageProblem(f"'{out}' would replace {resolved}", option="--out",
+                           fix="give a dedicated results directory, e.g. 'results/my-run'")
+    if path.is_dir() and any(path.iterdir()) and not (path / "summary.json").is_file() and not force:
+        raise UsageProblem(
+            f"'{out}' is a non-empty directory that does not look like SilkGrid results (no summary.json); "
+            "writing results replaces the whole directory", option="--out",
+            fix="choose a new or empty directory, or pass --force to replace it")
+    return path
+
+
+def _check_not_inside(out: Path, scenario_file: str | None) -> None:
+    """The results directory is replaced as a whole: it must not hold the scenario's input."""
+    if not scenario_file:
+        return
+    src = Path(scenario_file)
+    if not src.is_file():
+        return
+    out_r = out.resolve()
+    if out_r == src.resolve().parent or out_r in src.resolve().parents:
+        raise UsageProblem(f"the scenario file {src} lies inside the output directory '{out}', which is "
+                           "replaced by the results", option="--out",
+                           fix="write the results to a separate directory")
+
+
+class _Stages:
+    """Progress of the stages load / build / solve / write on stderr."""
+
+    LABELS = {"load": "load scenario", "build": "build model", "solve": "solve", "write": "write results"}
+
+    def __init__(self, console: Console, enabled: bool) -> None:
+        self.console = console
+        self.enabled = enabled
+        self.live = enabled and console.is_terminal
+        self.progress: Progress | None = None
+        self.current: tuple[str, Any, float] | None = None
+        self.times: dict[str, float] = {}
+
+    def __enter__(self) -> "_Stages":
+        if self.live:
+            self.progress = Progress(SpinnerColumn(finished_text="[green]✓[/]"),
+                                     TextColumn("{task.description}"), TimeElapsedColumn(),
+                                     console=self.console, transient=False)
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if exc[0] is None:
+            self._finish()
+        if self.progress is not None:
+            self.progress.stop()
+
+    def __call__(self, stage: str) -> None:
+        stage = {"results": "write"}.get(stage, stage)
+        if self.current and self.current[0] == stage:
+            return
+        self._finish()
+        task = None
+        if self.progress is not None:
+            task = self.progress.add_task(self.LABELS.get(stage, stage), total=1)
+        self.current = (stage, task, time.perf_counter())
+
+    def _finish(self) -> None:
+        if not self.current:
+            return
+        stage, task, t0 = self.current
+        self.times[stage] = time.perf_counter() - t0
+        if self.progress is not None and task is not None:
+            self.progress.update(task, completed=1)
+        elif self.enabled:
+            self.console.print(f"  [green]✓[/] {self.LABELS.get(stage, stage):<14} "
+                               f"{fmt_seconds(self.times[stage])}")
+        self.current = None
+
+
+# ----------------------------------------------------------------------------------------
+# run
+# ----------------------------------------------------------------------------------------
+def _capacity_rows(result) -> list[tuple[str, str, float, float, float, str, str]]:
+    rows = []
+    g = result.tables.get("generators")
+    if g is not None and len(g):
+        agg = g.groupby("technology", sort=False)[
+            ["existing_mw", "new_mw", "total_mw", "generation_mwh", "curtailment_mwh"]].sum()
+        for tech, r in agg.iterrows():
+            rows.append((str(tech), "generator", r.existing_mw, r.new_mw, r.total_mw,
+                         fmt_energy(r.generation_mwh), fmt_energy(r.curtailment_mwh)))
+    s = result.tables.get("storage")
+    if s is not None and len(s):
+        agg = s.groupby("technology", sort=False)[
+            ["power_existing_mw", "power_new_mw", "power_total_mw", "discharged_mwh"]].sum()
+        for tech, r in agg.iterrows():
+            rows.append((str(tech), "storage", r.power_existing_mw, r.power_new_mw, r.power_total_mw,
+                         fmt_energy(r.discharged_mwh), "-"))
+    return rows
+
+
+def print_headline(result, console: Console) -> None:
+    """The short overview printed after ``silkgrid run``."""
+    summ = result.summary
+    solver = summ.get("solver", {})
+    ok = result.optimal
+    status = f"[green]{result.status}[/]" if ok else f"[bold red]{result.status}[/]"
+
+    head = Table(title=f"SilkGrid results: {escape(result.scenario_name)}", show_header=False,
+                 title_justify="left", box=None, pad_edge=False)
+    head.add_column("figure", style="bold")
+    head.add_column("value")
+    head.add_row("Status", status)
+    if ok:
+        head.add_row("Total system cost", fmt_eur_per_yr(summ.get("total_cost_eur")))
+        if summ.get("fixed_cost_existing_eur"):
+            head.add_row("  of which fixed cost of existing capacity",
+                         fmt_eur_per_yr(summ.get("fixed_cost_existing_eur")))
+        gen = summ.get("generation_mwh", {})
+        cur = summ.get("curtailment_mwh", {})
+        head.add_row("Demand", fmt_energy(summ.get("demand_mwh")))
+        head.add_row("Generation", fmt_energy(gen.get("total")))
+        head.add_row("Curtailment", fmt_energy(cur.get("total")))
+        head.add_row("Unserved energy", fmt_energy(summ.get("unserved_energy_mwh")))
+        head.add_row("Link losses", fmt_energy(summ.get("link_losses_mwh")))
+        head.add_row("Emissions", fmt_emissions(summ.get("emissions_t")) + " /yr")
+        head.add_row("CO2 price", fmt_price(summ.get("co2_price_eur_per_t"), "EUR/t"))
+        shadow = summ.get("co2_shadow_price_eur_per_t")
+        head.add_row("CO2 cap shadow price", fmt_price(shadow, "EUR/t") if shadow is not None else "no cap")
+        caps = result.tables.get("co2_caps")
+        if caps is not None:
+            for _, r in caps.iterrows():
+                head.add_row(f"  CO2 cap {escape(str(r.country))}",
+                             f"{fmt_emissions(r.cap_t)}, shadow price {fmt_price(r.shadow_price_eur_per_t, 'EUR/t')}")
+    snaps = summ.get("snapshots", {})
+    head.add_row("Snapshots", f"{snaps.get('count', 0):,} (weighted to {snaps.get('hours_per_year_weight', 0):,.0f} h/yr)")
+    head.add_row("Build / solve time",
+                 f"{fmt_seconds(solver.get('build_seconds'))} / {fmt_seconds(solver.get('solve_seconds'))}"
+                 f" ({solver.get('method', '?')}{', crossover' if solver.get('crossover') else ''})")
+    head.add_row("Problem size", f"{solver.get('variables', 0):,} variables, "
+                                 f"{solver.get('constraints', 0):,} constraints, "
+                                 f"{solver.get('nonzeros', 0):,} non-zeros")
+    console.print(head)
+    if not ok:
+        return
+
+    caps = Table(title="Capacity by technology", title_justify="left", box=box.SIMPLE_HEAD)
+    caps.add_column("Technology", overflow="fold")
+    caps.add_column("Kind")
+    for col in ("Existing MW", "New MW", "Total MW", "Output", "Curtailment"):
+        caps.add_column(col, justify="right")
+    for tech, kind, ex, new, tot, gen, cur in _capacity_rows(result):
+        caps.add_row(escape(tech), kind, fmt_mw(ex), fmt_mw(new), fmt_mw(tot), gen, cur)
+    links = result.tables.get("links")
+    if links is not None and len(links):
+        for _, r in links.iterrows():
+            caps.add_row(escape(f"{r.id} ({r.from_node}->{r.to_node})"), "link", fmt_mw(r.existing_mw),
+                         fmt_mw(r.new_mw), fmt_mw(r.total_mw), "-", "-")
+    if caps.row_count:
+        console.print(caps)
+
+    nodes = result.tables.get("nodes")
+    if nodes is not None and len(nodes):
+        prices = Table(title="Nodal prices (marginal cost of demand)", title_justify="left", box=box.SIMPLE_HEAD)
+        prices.add_column("Node", overflow="fold")
+        prices.add_column("Country")
+        prices.add_column("Average", justify="right")
+        prices.add_column("Load-weighted", justify="right")
+        prices.add_column("Unserved", justify="right")
+        for _, r in nodes.iterrows():
+            prices.add_row(escape(str(r.id)), escape(str(r.country)), fmt_price(r.mean_price_eur_per_mwh),
+                           fmt_price(r.load_weighted_price_eur_per_mwh), fmt_energy(r.unserved_mwh))
+        console.print(prices)
+
+
+@app.command()
+@_guarded
+def run(
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", help="Results directory (created, or replaced as a whole).", show_default=False)],
+    scenario: Annotated[str, typer.Argument(
+        help="Scenario YAML file or packaged data-set name.", show_default=True)] = DEFAULT_DATASET,
+    csv: Annotated[bool, typer.Option("--csv", help="Also write every table as CSV.")] = False,
+    method: Annotated[Method | None, typer.Option(
+        help="HiGHS method (default: the scenario's solver.method, normally ipm).",
+        case_sensitive=False)] = None,
+    crossover: Annotated[bool | None, typer.Option(
+        "--crossover/--no-crossover", help="Run crossover after interior point (default: scenario).",
+        show_default=False)] = None,
+    time_limit: Annotated[float | None, typer.Option(
+        "--time-limit", help="Solver time limit, seconds.", min=0)] = None,
+    threads: Annotated[int | None, typer.Option(help="Solver threads (0: HiGHS decides).", min=0)] = None,
+    resolution: Annotated[str | None, typer.Option(
+        help="Override time.resolution, e.g. '3h' (averages hourly data over 3-hour snapshots).")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace --out even if it is a non-empty directory without summary.json.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no tables.")] = False,
+) -> None:
+    """Build and solve a scenario; write summary.json and Parquet tables to --out."""
+    from silkgrid.solve.api import solve
+
+    out_path = _check_out(out, force=force)
+    res = _check_resolution(resolution)
+    if time_limit is not None and time_limit <= 0:
+        raise UsageProblem("the time limit must be positive", option="--time-limit",
+                           fix="give a number of seconds above 0")
+    overrides: dict[str, Any] = {}
+    if method is not None:
+        overrides["method"] = method.value
+    if crossover is not None:
+        overrides["crossover"] = crossover
+    if time_limit is not None:
+        overrides["time_limit_s"] = time_limit
+    if threads is not None:
+        overrides["threads"] = threads
+
+    err = _stderr()
+    with _Stages(err, enabled=not quiet) as stages:
+        stages("load")
+        sc = _load(scenario)
+        _check_not_inside(out_path, sc.source_file)
+        _apply_resolution(sc, res)
+        try:
+            result = solve(sc, options=overrides or None, progress=stages)
+        except ValidationError as exc:  # option values the solver schema rejects
+            first = exc.errors()[0]
+            raise UsageProblem(first["msg"], option="/".join(map(str, first["loc"]))) from None
+        stages("write")
+        try:
+            written = result.to_dir(out_path, csv=csv)
+        except OSError as exc:
+            raise UsageProblem(f"the results cannot be written to '{out}' ({exc.strerror or exc})",
+                               option="--out", fix="check the path and its permissions") from None
+
+    console = _stdout()
+    if not quiet:
+        print_headline(result, console)
+    if result.optimal:
+        console.print(f"Results written to {escape(str(written))}", soft_wrap=True)
+        return
+    _error(result.message, label=f"Not optimal ({result.status})")
+    console.print(f"summary.json written to {escape(str(written))}", soft_wrap=True)
+    raise typer.Exit(EXIT_NOT_OPTIMAL)
+
+
+# ----------------------------------------------------------------------------------------
+# validate
+# ----------------------------------------------------------------------------------------
+def _counts(sc) -> dict[str, int]:
+    from silkgrid.scenario.timeseries import make_snapshots
+
+    return {
+        "nodes": len(sc.nodes), "countries": len(sc.countries()), "carriers": len(sc.carriers),
+        "technologies": len(sc.technologies), "generators": len(sc.generators),
+        "storage": len(sc.storage), "links": len(sc.links), "loads": len(sc.loads),
+        "markets": len(sc.markets), "snapshots": len(make_snapshots(sc.time)),
+    }
+
+
+@app.command()
+@_guarded
+def validate(
+    scenario: Annotated[str, typer.Argument(help="Scenario YAML file or packaged data-set name.")],
+    resolution: Annotated[str | None, typer.Option(help="Check with this time.resolution, e.g. '3h'.")] = None,
+) -> None:
+    """Load and check a scenario (files, profiles, references) without solving it."""
+    res = _check_resolution(resolution)
+    sc = _load(scenario)
+    _apply_resolution(sc, res)
+    counts = _counts(sc)
+    console = _stdout()
+    console.print(f"[bold green]OK[/]: scenario '{escape(sc.name)}' ({escape(str(sc.source_file))}) is valid.",
+                  soft_wrap=True)
+    parts = [f"{counts[k]} {k}" for k in ("nodes", "countries", "generators", "storage", "links", "loads",
+                                          "markets")]
+    console.print(", ".join(parts) + ".", soft_wrap=True)
+    console.print(f"{counts['snapshots']:,} snapshots at {sc.time.resolution} resolution "
+                  f"({sc.time.hours:,} hours of data from {sc.time.start}"
+                  f"{', subset ' + sc.time.subset.start + ' .. ' + sc.time.subset.end if sc.time.subset else ''}).",
+                  soft_wrap=True)
+
+
+# ----------------------------------------------------------------------------------------
+# info
+# ----------------------------------------------------------------------------------------
+def _time_span(sc) -> str:
+    from silkgrid.scenario.timeseries import make_snapshots
+
+    snaps = make_snapshots(sc.time)
+    if not len(snaps):
+        return "no snapshots"
+    import pandas as pd
+
+    first = snaps.index[0]
+    end = first + pd.Timedelta(hours=snaps.hour_stop - snaps.hour_start)
+    return (f"{first:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} ({snaps.hour_stop - snaps.hour_start:,} h), "
+            f"{len(snaps):,} snapshots at {sc.time.resolution}"
+            f"{', annualised to 8,760 h' if sc.time.annualise else ''}")
+
+
+def _info_overview(sc, console: Console) -> None:
+    t = Table(show_header=False, box=None, pad_edge=False,
+              title=f"Scenario {escape(sc.name)}", title_justify="left")
+    t.add_column("k", style="bold")
+    t.add_column("v")
+    t.add_row("File", escape(str(sc.source_file)))
+    if sc.description:
+        t.add_row("Description", escape(sc.description.strip()))
+    t.add_row("Time", _time_span(sc))
+    t.add_row("Countries", escape(", ".join(sc.countries())))
+    t.add_row("Elements", ", ".join(f"{v} {k}" for k, v in _counts(sc).items()
+                                    if k not in ("countries", "snapshots")))
+    t.add_row("Discount rate", f"{sc.discount_rate:.1%}")
+    pol = sc.policies
+    pols = []
+    if pol.co2_price_eur_per_t:
+        pols.append(f"CO2 price {pol.co2_price_eur_per_t:g} EUR/t")
+    if pol.co2_cap_t is not None:
+        pols.append(f"CO2 cap {fmt_emissions(pol.co2_cap_t)}/yr")
+    for c, v in pol.co2_cap_t_by_country.items():
+        pols.append(f"CO2 cap {c} {fmt_emissions(v)}/yr")
+    for c, v in pol.min_renewable_share.items():
+        pols.append(f"renewable share {c} >= {v:.0%}")
+    for fe in pol.firm_exports:
+        pols.append(f"firm export {fe.id} to {fe.node}")
+    t.add_row("Policies", escape("; ".join(pols) or "none"))
+    ue = sc.unserved_energy
+    t.add_row("Unserved energy", f"allowed at {ue.value_of_lost_load_eur_per_mwh:,.0f} EUR/MWh"
+              if ue.allowed else "not allowed")
+    console.print(t)
+
+
+def _info_nodes(sc, console: Console) -> None:
+    import numpy as np
+
+    t = Table(title="Nodes", title_justify="left", box=box.SIMPLE_HEAD)
+    for col in ("Node", "Name", "Country"):
+        t.add_column(col, overflow="fold")
+    for col in ("Generators", "Storage", "Links", "Peak demand MW", f"Demand in {sc.time.hours:,} h"):
+        t.add_column(col, justify="right")
+    hours = sc.time.hours
+    for n in sc.nodes:
+        demand = [ld.demand_mw for ld in sc.loads if ld.node == n.id]
+        peak = sum(float(np.max(d)) for d in demand) if demand else 0.0
+        energy = sum(float(np.sum(d)) if np.ndim(d) else float(d) * hours for d in demand)
+        t.add_row(escape(n.id), escape(n.name or ""), escape(n.country),
+                  str(sum(g.node == n.id for g in sc.generators)),
+                  str(sum(s.node == n.id for s in sc.storage)),
+                  str(sum(n.id in (ln.from_node, ln.to_node) for ln in sc.links)),
+                  fmt_mw(peak), fmt_energy(energy))
+    console.print(t)
+
+
+def _info_technologies(sc, console: Console) -> None:
+    carriers = sc.carrier_map()
+    t = Table(title="Technologies and capacities", title_justify="left", box=box.SIMPLE_HEAD)
+    for col in ("Technology", "Carrier", "Kind"):
+        t.add_column(col, overflow="fold")
+    for col in ("Units", "Existing MW", "Extendable", "Max total MW", "Capex EUR/kW", "Efficiency"):
+        t.add_column(col, justify="right")
+    for tech in sc.technologies:
+        gens = [g for g in sc.generators if g.technology == tech.id]
+        stos = [s for s in sc.storage if s.technology == tech.id]
+        car = carriers.get(tech.carrier)
+        kind = "storage" if stos and not gens else ("generator" if gens else "-")
+        units = gens or stos
+        existing = (sum(g.capacity_mw for g in gens) + sum(s.power_capacity_mw for s in stos))
+        ext = sum(g.extendable for g in gens) + sum(s.extendable_power for s in stos)
+        maxes = [g.max_capacity_mw if g.extendable else g.capacity_mw for g in gens]
+        maxes += [s.max_power_capacity_mw if s.extendable_power else s.power_capacity_mw for s in stos]
+        max_total = math.inf if any(m is None for m in maxes) else sum(maxes)
+        capex = ("annualised" if tech.annualised_cost_eur_per_mw_yr is not None
+                 else f"{tech.capex_eur_per_kw:,.0f}")
+        t.add_row(escape(tech.id), escape(tech.carrier) + (" (RE)" if car is not None and car.renewable else ""),
+                  kind, str(len(units)), fmt_mw(existing), f"{ext} of {len(units)}",
+                  fmt_mw(max_total) if units else "-", capex,
+                  f"{tech.efficiency:.0%}" if kind != "storage" else "-")
+    console.print(t)
+
+
+def _info_links(sc, console: Console) -> None:
+    if not sc.links:
+        return
+    t = Table(title="Links", title_justify="left", box=box.SIMPLE_HEAD)
+    for col in ("Link", "From", "To"):
+        t.add_column(col, overflow="fold")
+    for col in ("Existing MW", "Max total MW", "Length km", "Efficiency"):
+        t.add_column(col, justify="right")
+    for ln in sc.links:
+        mx = (math.inf if ln.max_capacity_mw is None else ln.max_capacity_mw) if ln.extendable else ln.capacity_mw
+        t.add_row(escape(ln.id), escape(ln.from_node), escape(ln.to_node), fmt_mw(ln.capacity_mw),
+                  fmt_mw(mx), f"{ln.length_km:,.0f}", f"{ln.efficiency:.1%}")
+    console.print(t)
+
+
+def _info_markets(sc, console: Console) -> None:
+    import numpy as np
+
+    if not sc.markets:
+        return
+    t = Table(title="External markets", title_justify="left", box=box.SIMPLE_HEAD)
+    t.add_column("Market", overflow="fold")
+    t.add_column("Node", overflow="fold")
+    for col in ("Export MW", "Import MW", "Mean price"):
+        t.add_column(col, justify="right")
+    for m in sc.markets:
+        t.add_row(escape(m.id), escape(m.node), fmt_mw(m.export_capacity_mw), fmt_mw(m.import_capacity_mw),
+                  fmt_price(float(np.mean(m.price_eur_per_mwh))))
+    console.print(t)
+
+
+#: Sections of ``silkgrid info`` in order; later flags (sources, assumptions) add their own.
+INFO_SECTIONS: list[Callable[[Any, Console], None]] = [
+    _info_overview, _info_nodes, _info_technologies, _info_links, _info_markets]
+
+
+@app.command()
+@_guarded
+def info(
+    dataset: Annotated[str, typer.Argument(
+        metavar="[DATASET_OR_FILE]", help="Packaged data-set name or scenario YAML file.")] = DEFAULT_DATASET,
+) -> None:
+    """Show what a data set or scenario holds: nodes, technologies, capacities, time span."""
+    sc = _load(dataset)
+    console = _stdout()
+    for section in INFO_SECTIONS:
+        section(sc, console)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from silkgrid import __version__
+
+        typer.echo(f"silkgrid {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.",
+                                          callback=_version, is_eager=True)] = False,
+) -> None:
+    """SilkGrid: capacity expansion co-optimised with hourly dispatch."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point (``silkgrid``)."""
+    app(args=argv, prog_name="silkgrid")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
