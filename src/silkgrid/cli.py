@@ -35,7 +35,7 @@ from rich import box
 from rich.table import Table
 
 #: Data set used when no scenario is named (a packaged data set name).
-DEFAULT_DATASET = "example"
+DEFAULT_DATASET = "corridor"
 
 EXIT_OK = 0
 EXIT_NOT_OPTIMAL = 1
@@ -359,6 +359,8 @@ def print_headline(result, console: Console) -> None:
     head.add_column("figure", style="bold")
     head.add_column("value")
     head.add_row("Status", status)
+    if result.weather:
+        head.add_row("Weather", escape(result.weather))
     if ok:
         head.add_row("Total system cost", fmt_eur_per_yr(summ.get("total_cost_eur")))
         if summ.get("fixed_cost_existing_eur"):
@@ -407,6 +409,9 @@ def print_headline(result, console: Console) -> None:
     if caps.row_count:
         console.print(caps)
 
+    _print_new_capacity_by_node(result, console)
+    _print_flows(result, console)
+
     nodes = result.tables.get("nodes")
     if nodes is not None and len(nodes):
         prices = Table(title="Nodal prices (marginal cost of demand)", title_justify="left", box=box.SIMPLE_HEAD)
@@ -419,6 +424,58 @@ def print_headline(result, console: Console) -> None:
             prices.add_row(escape(str(r.id)), escape(str(r.country)), fmt_price(r.mean_price_eur_per_mwh),
                            fmt_price(r.load_weighted_price_eur_per_mwh), fmt_energy(r.unserved_mwh))
         console.print(prices)
+
+
+def _print_new_capacity_by_node(result, console: Console) -> None:
+    """New capacity (MW) by node and technology; storage power included."""
+    g = result.tables.get("generators")
+    s = result.tables.get("storage")
+    frames = []
+    if g is not None and len(g):
+        frames.append(g[["node", "technology", "new_mw"]])
+    if s is not None and len(s):
+        frames.append(s[["node", "technology", "power_new_mw"]].rename(columns={"power_new_mw": "new_mw"}))
+    if not frames:
+        return
+    import pandas as pd
+
+    new = pd.concat(frames).groupby(["node", "technology"], sort=False)["new_mw"].sum()
+    new = new[new > 0.5]  # below 0.5 MW is solver noise at interior-point tolerances
+    if new.empty:
+        console.print("No new generation or storage capacity is built.")
+        return
+    wide = new.unstack(fill_value=0.0)
+    t = Table(title="New capacity by node (MW)", title_justify="left", box=box.SIMPLE_HEAD)
+    t.add_column("Node")
+    for tech in wide.columns:
+        t.add_column(escape(str(tech)), justify="right")
+    for node, row in wide.iterrows():
+        t.add_row(escape(str(node)), *(fmt_mw(v) if v > 0.5 else "-" for v in row))
+    console.print(t)
+
+
+def _print_flows(result, console: Console) -> None:
+    """Exports into external markets and the energy carried by every link."""
+    m = result.tables.get("markets")
+    if m is not None and len(m):
+        t = Table(title="Exports to external markets", title_justify="left", box=box.SIMPLE_HEAD)
+        for col, just in (("Market", "left"), ("Node", "left"), ("Sold", "right"), ("Bought", "right"),
+                          ("Net revenue", "right")):
+            t.add_column(col, justify=just)
+        for _, r in m.iterrows():
+            t.add_row(escape(str(r.id)), escape(str(r.node)), fmt_energy(r.sold_mwh), fmt_energy(r.bought_mwh),
+                      fmt_eur_per_yr(r.revenue_eur))
+        console.print(t)
+    links = result.tables.get("links")
+    if links is not None and len(links):
+        t = Table(title="Link flows (sending end, per year)", title_justify="left", box=box.SIMPLE_HEAD)
+        for col, just in (("Link", "left"), ("Capacity", "right"), ("Forward", "right"), ("Backward", "right"),
+                          ("Losses", "right"), ("Utilisation", "right")):
+            t.add_column(col, justify=just)
+        for _, r in links.iterrows():
+            t.add_row(escape(f"{r.id} ({r.from_node}->{r.to_node})"), fmt_mw(r.total_mw), fmt_energy(r.forward_mwh),
+                      fmt_energy(r.backward_mwh), fmt_energy(r.losses_mwh), f"{r.utilisation:.0%}")
+        console.print(t)
 
 
 @app.command()
@@ -667,12 +724,80 @@ INFO_SECTIONS: list[Callable[[Any, Console], None]] = [
 def info(
     dataset: Annotated[str, typer.Argument(
         metavar="[DATASET_OR_FILE]", help="Packaged data-set name or scenario YAML file.")] = DEFAULT_DATASET,
+    sources: Annotated[bool, typer.Option("--sources", help="List the citations behind the data set.")] = False,
+    assumptions: Annotated[bool, typer.Option(
+        "--assumptions", help="List every value that rests on an assumption, with the reason.")] = False,
+    validate: Annotated[bool, typer.Option(
+        "--validate", help="Modelled vs reported capacity factors of reference plants and national demand.")] = False,
 ) -> None:
     """Show what a data set or scenario holds: nodes, technologies, capacities, time span."""
-    sc = _load(dataset)
     console = _stdout()
+    if sources or assumptions:
+        _print_provenance(dataset, console, sources=sources, assumptions=assumptions)
+    if validate:
+        _print_validation(console)
+    if sources or assumptions or validate:
+        return
+    sc = _load(dataset)
     for section in INFO_SECTIONS:
         section(sc, console)
+
+
+def _print_provenance(dataset: str, console: Console, *, sources: bool, assumptions: bool) -> None:
+    from silkgrid.data import provenance
+
+    name = dataset.partition("-")[0]
+    try:
+        provenance.dataset_dir(name)
+        if not (provenance.dataset_dir(name) / "sources.yaml").is_file():
+            raise FileNotFoundError
+    except (FileNotFoundError, ValueError, KeyError):
+        raise UsageProblem(f"data set '{dataset}' has no provenance tables", option="DATASET",
+                           fix="use a data set with sources, e.g. 'silkgrid info corridor --sources'") from None
+    if sources:
+        console.print(provenance.format_sources(name), markup=False, highlight=False)
+    if assumptions:
+        table = provenance.list_assumptions(name)
+        out = Table(title=f"Values resting on assumptions in data set '{name}' ({len(table)} rows)",
+                    show_lines=False)
+        for col in ("table", "key", "fields", "values", "reason"):
+            out.add_column(col, overflow="fold")
+        for row in table.itertuples(index=False):
+            out.add_row(*(str(v) for v in row))
+        console.print(out)
+
+
+def _progress_status(message: str):
+    """A spinner on stderr while a long step runs (stdout stays clean for the tables)."""
+    return Console(stderr=True).status(message)
+
+
+def _print_validation(console: Console) -> None:
+    from silkgrid.profiles.validate import validate_demand, validate_plants
+
+    with _progress_status("computing reference-plant profiles (5 synthetic weather years)"):
+        plants = validate_plants()
+        demand = validate_demand()
+    t = Table(title="Reference plants: modelled vs reported annual capacity factor (synthetic weather)")
+    for col, just in (("plant", "left"), ("tech", "left"), ("reported", "right"), ("model, defaults", "right"),
+                      ("model, site facts", "right"), ("error", "right"), ("calibrated", "left"), ("site", "left")):
+        t.add_column(col, justify=just)
+    for r in plants.itertuples():
+        rep = (f"{r.reported_cf:.1%}" if r.reported_low == r.reported_high
+               else f"{r.reported_cf:.1%} ({r.reported_low:.1%}-{r.reported_high:.1%})")
+        t.add_row(r.name, r.technology, rep, f"{r.cf_default:.1%}", f"{r.cf_model:.1%}", f"{r.rel_error:+.1%}",
+                  "yes" if r.calibrated else "no", r.site)
+    console.print(t)
+    d = Table(title="National demand: modelled vs statistics")
+    for col in ("country", "annual reported TWh", "annual model TWh", "error", "peak reported MW",
+                "peak model MW", "peak season reported / model"):
+        d.add_column(col, justify="left" if col == "country" else "right")
+    for r in demand.itertuples():
+        peak = f"{r.peak_reported_mw:,.0f}" if r.peak_calibrated else "-"
+        season = f"{r.peak_season_reported if isinstance(r.peak_season_reported, str) else '-'} / {r.peak_season_model}"
+        d.add_row(r.country, f"{r.annual_reported_twh:.2f}", f"{r.annual_model_twh:.2f}",
+                  f"{r.annual_rel_error:+.2%}", peak, f"{r.peak_model_mw:,.0f}", season)
+    console.print(d)
 
 
 def _version(value: bool) -> None:

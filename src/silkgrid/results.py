@@ -46,6 +46,8 @@ class Result:
     co2_shadow_price_eur_per_t: float | None = None
     co2_price_eur_per_t: float = 0.0
     solver: dict = field(default_factory=dict)
+    weather: str = ""
+    """How the weather profiles behind the result were made (from the scenario)."""
 
     @property
     def optimal(self) -> bool:
@@ -61,6 +63,7 @@ class Result:
         """Headline figures as plain JSON-serialisable data."""
         out: dict = {
             "scenario": self.scenario_name,
+            "weather": self.weather,
             "status": self.status,
             "message": self.message,
             "objective_eur": self.objective,
@@ -102,6 +105,10 @@ class Result:
             "emissions_t": float(g["emissions_t"].sum()),
             "emissions_t_by_country": g.groupby("country")["emissions_t"].sum().to_dict(),
             "link_losses_mwh": float(ln["losses_mwh"].sum()),
+            "link_flows_mwh": {r.id: {"forward": r.forward_mwh, "backward": r.backward_mwh, "losses": r.losses_mwh}
+                               for r in ln.itertuples()},
+            "market_sales_mwh": self.tables["markets"].set_index("id")["sold_mwh"].to_dict(),
+            "market_purchases_mwh": self.tables["markets"].set_index("id")["bought_mwh"].to_dict(),
             "average_price_eur_per_mwh": nodes.set_index("id")["mean_price_eur_per_mwh"].to_dict(),
         })
         return _clean(out)
@@ -148,7 +155,8 @@ def _clean(obj):
 
 
 # ----------------------------------------------------------------------------------------
-def extract(name: str, built: BuiltModel, sol: LPSolution, message: str, solver: dict) -> Result:
+def extract(name: str, built: BuiltModel, sol: LPSolution, message: str, solver: dict,
+            weather: str = "") -> Result:
     """Turn an LP solution into a :class:`Result` in user units."""
     a = built.arrays
     lp = built.lp
@@ -158,7 +166,7 @@ def extract(name: str, built: BuiltModel, sol: LPSolution, message: str, solver:
     res = Result(scenario_name=name, status=sol.status, message=message,
                  objective=None if sol.objective is None else sol.objective * MEUR_TO_EUR,
                  objective_constant=const, snapshots=snaps.index, weights=w,
-                 co2_price_eur_per_t=a.co2_price * 1e3, solver=solver)
+                 co2_price_eur_per_t=a.co2_price * 1e3, solver=solver, weather=weather)
     if not sol.optimal or sol.x is None:
         return res
     x = sol.x

@@ -133,6 +133,15 @@ class NetworkArrays:
         return len(self.snapshots)
 
 
+#: Per-unit profile values below this are set to zero: they carry no energy (1e-6 of capacity)
+#: but would put coefficients of 1e-90 into the matrix and hurt the interior-point solver.
+PER_UNIT_FLOOR = 1e-6
+
+
+def _clean(per_unit: np.ndarray) -> np.ndarray:
+    return np.where(per_unit < PER_UNIT_FLOOR, 0.0, per_unit)
+
+
 def _capacity(existing, extendable, min_total, max_total, cost_new, cost_existing, scale) -> Capacity:
     existing = np.asarray(existing, dtype=float) * scale
     max_total = np.array([np.inf if m is None else m * scale for m in max_total], dtype=float)
@@ -234,8 +243,8 @@ def build_arrays(sc: Scenario, snapshots: Snapshots | None = None) -> NetworkArr
         gen_marginal=marg * COST,
         gen_co2=co2_el,
         gen_renewable=np.array([c.renewable for c in g_car], dtype=bool),
-        gen_avail=hourly_agg([g.availability for g in gens], 1.0),
-        gen_min=hourly_agg([g.min_output for g in gens], 1.0),
+        gen_avail=_clean(hourly_agg([g.availability for g in gens], 1.0)),
+        gen_min=_clean(hourly_agg([g.min_output for g in gens], 1.0)),
         gen_ramp_up=np.array([np.nan if g.ramp_limit_up_per_hour is None else g.ramp_limit_up_per_hour
                               for g in gens]),
         gen_ramp_down=np.array([np.nan if g.ramp_limit_down_per_hour is None else g.ramp_limit_down_per_hour

@@ -44,9 +44,57 @@ def dataset_path(name: str) -> Path:
     return Path(str(root))
 
 
+#: Data sets built by code from their tables: name -> options accepted in ``extends``.
+BUILT_DATASETS = {"corridor": ("year", "weather_year", "discount_rate", "market_price_year")}
+
+
 def available_datasets() -> list[str]:
     root = Path(str(resources.files("silkgrid") / "data"))
-    return sorted(p.name for p in root.iterdir() if (p / "scenario.yaml").is_file())
+    files = [p.name for p in root.iterdir() if (p / "scenario.yaml").is_file()]
+    return sorted(files + list(BUILT_DATASETS))
+
+
+def _built_dataset(ref: str | dict, label: str) -> tuple[str, dict] | None:
+    """Build a code-built data set (``corridor``, ``corridor-2040``, or a mapping with options).
+
+    Returns ``(label, scenario dict)``, or None when ``ref`` names no such data set.
+    """
+    if isinstance(ref, dict):
+        options = dict(ref)
+        name = options.pop("dataset", None)
+        if not isinstance(name, str) or name not in BUILT_DATASETS:
+            raise ScenarioError(
+                f"'extends' as a mapping needs 'dataset' set to one of: {', '.join(BUILT_DATASETS)}",
+                file=label, field="extends", fix="write e.g. 'extends: {dataset: corridor, year: 2040}'")
+    else:
+        name, _, year = ref.partition("-")
+        if name not in BUILT_DATASETS:
+            return None
+        options = {"year": year} if year else {}
+    allowed = BUILT_DATASETS[name]
+    for key, value in options.items():
+        if key not in allowed:
+            hint = difflib.get_close_matches(key, allowed, n=1)
+            raise ScenarioError(f"unknown option '{key}' of data set '{name}'", file=label,
+                                field=f"extends.{key}",
+                                fix=f"did you mean '{hint[0]}'?" if hint else f"use: {', '.join(allowed)}")
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise ScenarioError(f"option '{key}' must be a number", file=label, field=f"extends.{key}",
+                                fix="give a number, e.g. year: 2040")
+    try:
+        kwargs = {k: (int(v) if k != "discount_rate" else float(v)) for k, v in options.items()}
+    except ValueError:
+        raise ScenarioError(f"the options of data set '{name}' must be numbers", file=label,
+                            field="extends", fix="e.g. 'extends: corridor-2040' or "
+                            "'extends: {dataset: corridor, year: 2040, weather_year: 3}'") from None
+    from silkgrid.data.build import build_corridor_scenario  # heavy imports only when used
+
+    try:
+        raw = build_corridor_scenario(**kwargs)
+    except (ValueError, KeyError) as exc:
+        raise ScenarioError(f"data set '{name}' cannot be built with {kwargs}: {exc}", file=label,
+                            field="extends", fix="choose year 2030, 2040 or 2050 and a weather_year >= 1") from None
+    return f"<data set {name}{''.join(f' {k}={v}' for k, v in kwargs.items())}>", raw
 
 
 def load_scenario(source: str | Path | dict, *, base_dir: str | Path | None = None) -> Scenario:
@@ -61,6 +109,8 @@ def load_scenario(source: str | Path | dict, *, base_dir: str | Path | None = No
         label = "<dict>"
         raw = _resolve_refs_checked(copy.deepcopy(source), base, label)
         raw = _apply_extends(raw, label, base, stack=[])
+    elif isinstance(source, str) and not Path(source).is_file() and (built := _built_dataset(source, source)):
+        label, raw = built
     else:
         path = _locate(source)
         label = str(path)
@@ -144,6 +194,10 @@ def _apply_extends(raw: dict, label: str, base: Path, stack: list[Path]) -> dict
     parent_name = raw.get("extends")
     if parent_name is None:
         return raw
+    if isinstance(parent_name, dict) or (isinstance(parent_name, str) and not (base / parent_name).is_file()):
+        built = _built_dataset(parent_name, label)
+        if built is not None:
+            return merge_scenarios(built[1], raw, label)
     if not isinstance(parent_name, str):
         raise ScenarioError("'extends' must be a file path or a data-set name", file=label,
                             field="extends", fix="write e.g. 'extends: example' or 'extends: base.yaml'")

@@ -424,7 +424,9 @@ class Scenario(_Strict):
     """Scenario name (used in results)."""
     description: str = ""
     """Free text."""
-    extends: str | None = None
+    weather: str = ""
+    """How the hourly weather profiles were made (e.g. synthetic, seed 1); shown with every result."""
+    extends: str | dict[str, Any] | None = None
     """A scenario file or packaged data set to start from."""
     discount_rate: Annotated[float, Field(ge=0, le=1)] = 0.07
     """Discount rate for annuities (e.g. 0.071)."""

@@ -48,4 +48,4 @@ def solve(scenario: Scenario | str | Path | dict, *, options: SolverOptions | di
         "nonzeros": built.lp.n_nonzeros,
         "iterations": sol.iterations,
     }
-    return extract(sc.name, built, sol, message, solver)
+    return extract(sc.name, built, sol, message, solver, weather=sc.weather)

@@ -1,0 +1,661 @@
+"""Turn the sourced corridor tables into a scenario for 2030, 2040 or 2050.
+
+The tables live in ``src/silkgrid/data/corridor/`` (see ``docs/data.md``); every number in
+them names a source (:mod:`silkgrid.data.provenance`).  This module only *combines* them:
+
+* technology costs for the chosen year, brought to one currency year
+  (``currency_base_year``, ``inflation_rate`` in ``parameters.csv``);
+* the existing fleet, with committed projects whose commissioning year is not later than
+  the chosen year;
+* demand per node from national totals, sourced projections and zonal shares;
+* candidate generators at every domestic node (limits from ``potentials.csv``);
+* links with lengths from the tables or from the node anchors (great circle ×
+  ``line_length_factor``), losses ``0.98 × 0.977^(L/1000)`` for DC, and costs from
+  technology-data, the Black Sea cable calibrated to its published project cost;
+* EU (and Turkish) markets with hourly prices whose annual mean equals the sourced
+  day-ahead mean;
+* hourly profiles from :func:`silkgrid.profiles.corridor_profiles` (or a DataFrame given by
+  the caller) with the columns ``onwind_<node>``, ``solar_fixed_<node>``,
+  ``solar_tracking_<node>``, ``offwind_<node>``, ``demand_<node>`` and ``inflow_<node>``.
+
+The result is a plain scenario dict (profiles as numpy arrays) for
+:func:`silkgrid.load_scenario`::
+
+    from silkgrid.data.build import build_corridor_scenario
+    sc = silkgrid.load_scenario(build_corridor_scenario(2030, weather_year=1))
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from silkgrid.data.provenance import dataset_dir, load_tables
+from silkgrid.errors import SilkGridError
+
+__all__ = ["CorridorDataError", "YEARS", "annual_demand_twh", "build_corridor_scenario", "existing_units",
+           "link_table", "market_prices", "node_demand_mwh", "node_peak_mw", "node_records", "parameters",
+           "required_profile_columns", "technology_values", "write_corridor_scenario"]
+
+#: Years with technology data.
+YEARS = (2030, 2040, 2050)
+DC_KINDS = frozenset({"hvdc_submarine", "hvdc_overhead", "b2b", "offshore_dc"})
+AC_KINDS = frozenset({"ac"})
+RENEWABLE_PROFILE = {"onwind": "onwind", "solar_fixed": "solar_fixed", "solar_tracking": "solar_tracking",
+                     "offwind": "offwind", "offwind_float": "offwind"}
+GENERATOR_TECHS = ("onwind", "solar_fixed", "solar_tracking", "offwind", "offwind_float", "ccgt", "ocgt")
+EARTH_RADIUS_KM = 6371.0088
+
+
+class CorridorDataError(SilkGridError, ValueError):
+    """The corridor tables or the profiles given to the builder are inconsistent."""
+
+
+# ----------------------------------------------------------------------------------------
+# tables and parameters
+# ----------------------------------------------------------------------------------------
+@lru_cache(maxsize=4)
+def _tables_cached(folder: str) -> dict[str, pd.DataFrame]:
+    return load_tables(Path(folder))
+
+
+def _tables(dataset: str | Path) -> dict[str, pd.DataFrame]:
+    return {k: v.copy() for k, v in _tables_cached(str(dataset_dir(dataset))).items()}
+
+
+def parameters(dataset: str | Path = "corridor") -> dict[str, float]:
+    """``parameters.csv`` as name → value."""
+    df = _tables(dataset)["parameters"]
+    return {str(r.parameter): float(r.value) for r in df.itertuples()}
+
+
+class _Money:
+    """Converts a value of a currency year to EUR of the base year at a constant inflation rate."""
+
+    def __init__(self, params: Mapping[str, float], harmonise: bool) -> None:
+        self.base = int(params["currency_base_year"])
+        self.rate = float(params["inflation_rate"])
+        self.harmonise = harmonise
+
+    def __call__(self, currency_year: float | None) -> float:
+        if not self.harmonise or currency_year is None or pd.isna(currency_year):
+            return 1.0
+        return (1.0 + self.rate) ** (self.base - float(currency_year))
+
+
+def _check_year(year: int) -> int:
+    if year not in YEARS:
+        raise CorridorDataError(f"year {year} has no technology data; choose one of {', '.join(map(str, YEARS))}")
+    return int(year)
+
+
+def technology_values(year: int = 2030, dataset: str | Path = "corridor", *,
+                      harmonise_currency: bool = True) -> dict[str, dict[str, float]]:
+    """Technology → parameter → value for ``year``, money in EUR of the base currency year.
+
+    Parameters are as in technology-data (``investment``, ``FOM`` in %/yr, ``VOM``,
+    ``efficiency``, ``lifetime``, ``fuel``, ``CO2 intensity``), units as in
+    ``technologies.csv``.
+    """
+    year = _check_year(year)
+    money = _Money(parameters(dataset), harmonise_currency)
+    df = _tables(dataset)["technologies"]
+    df = df[df["year"] == year]
+    out: dict[str, dict[str, float]] = {}
+    for r in df.itertuples():
+        value = float(r.value)
+        if r.parameter in ("investment", "VOM", "fuel"):
+            value *= money(r.currency_year)
+        out.setdefault(str(r.technology), {})[str(r.parameter)] = value
+    return out
+
+
+# ----------------------------------------------------------------------------------------
+# nodes, demand, hydro
+# ----------------------------------------------------------------------------------------
+def _nodes(dataset: str | Path) -> pd.DataFrame:
+    return _tables(dataset)["nodes"].set_index("id", drop=False)
+
+
+def annual_demand_twh(area: str, year: int, dataset: str | Path = "corridor") -> float:
+    """National (or area) demand in ``year``: linear between sourced points, then ``demand_growth_rate``."""
+    df = _tables(dataset)["demand"]
+    pts = df[(df["area"] == area) & (df["parameter"] == "annual_demand")].sort_values("year")
+    if pts.empty:
+        raise CorridorDataError(f"no annual demand for '{area}' in demand.csv")
+    years, values = pts["year"].to_numpy(float), pts["value"].to_numpy(float)
+    if year <= years[-1]:
+        return float(np.interp(year, years, values))
+    growth = parameters(dataset)["demand_growth_rate"]
+    return float(values[-1] * (1.0 + growth) ** (year - years[-1]))
+
+
+def _zone_share(node: str, country: str, domestic_in_country: int, dataset: str | Path) -> float:
+    df = _tables(dataset)["demand"]
+    row = df[(df["area"] == node) & (df["parameter"] == "zone_share")]
+    if not row.empty:
+        return float(row["value"].iloc[0])
+    if domestic_in_country == 1:
+        return 1.0
+    raise CorridorDataError(f"node '{node}' shares country {country} with other nodes but has no zone_share")
+
+
+def node_demand_mwh(year: int = 2030, dataset: str | Path = "corridor") -> dict[str, float]:
+    """Annual demand of every domestic node in ``year``. [MWh]"""
+    nodes = _nodes(dataset)
+    dom = nodes[nodes["role"] == "domestic"]
+    counts = dom["country"].value_counts()
+    return {n.id: annual_demand_twh(n.country, year, dataset) * 1e6
+            * _zone_share(n.id, n.country, int(counts[n.country]), dataset) for n in dom.itertuples()}
+
+
+def node_peak_mw(year: int = 2030, dataset: str | Path = "corridor") -> dict[str, float]:
+    """Node peaks where a node-level peak is sourced, grown with the node's demand. [MW]"""
+    df = _tables(dataset)["demand"]
+    nodes = _nodes(dataset)
+    out = {}
+    for r in df[df["parameter"] == "peak"].itertuples():
+        if r.area not in nodes.index or nodes.loc[r.area, "role"] != "domestic":
+            continue  # national peaks of multi-node countries are reference values only
+        country = nodes.loc[r.area, "country"]
+        ratio = annual_demand_twh(country, year, dataset) / annual_demand_twh(country, int(r.year), dataset)
+        out[str(r.area)] = float(r.value) * ratio
+    return out
+
+
+def existing_units(year: int = 2030, dataset: str | Path = "corridor", *,
+                   include_committed: bool = True) -> pd.DataFrame:
+    """Rows of ``generators_existing.csv`` in service in ``year``.
+
+    Operating units always; under-construction or committed units when
+    ``include_committed`` and their ``online_year`` is blank or not later than ``year``.
+    Retirements are not modelled (``parameters.csv``: ``retirements_modelled = 0``).
+    """
+    df = _tables(dataset)["generators_existing"]
+    operating = df["status"] == "operating"
+    later = (df["status"] != "operating") & include_committed & (df["online_year"].isna() | (df["online_year"] <= year))
+    return df[operating | later].reset_index(drop=True)
+
+
+def _hydro_split(units: pd.DataFrame, dataset: str | Path) -> tuple[dict[str, float], dict[str, float]]:
+    """(node → annual inflow energy [MWh], reservoir id → energy capacity [MWh])."""
+    nodes = _nodes(dataset)
+    hydro = _tables(dataset)["hydro"].set_index("country")
+    h = units[units["technology"].isin(["hydro_reservoir", "ror"])].copy()
+    h["country"] = h["node"].map(nodes["country"])
+    inflow: dict[str, float] = {}
+    energy: dict[str, float] = {}
+    for country, grp in h.groupby("country"):
+        if country not in hydro.index:
+            raise CorridorDataError(f"hydro plants in {country} but no row in hydro.csv")
+        annual_mwh = float(hydro.loc[country, "annual_generation_gwh"]) * 1e3
+        total_cap = grp["capacity_mw"].sum()
+        for node, ng in grp.groupby("node"):
+            inflow[str(node)] = annual_mwh * ng["capacity_mw"].sum() / total_cap
+        res = grp[grp["technology"] == "hydro_reservoir"]
+        storable = float(hydro.loc[country, "storable_share"]) * annual_mwh
+        for r in res.itertuples():
+            energy[str(r.id)] = storable * r.capacity_mw / res["capacity_mw"].sum()
+    return inflow, energy
+
+
+def node_records(year: int = 2030, dataset: str | Path = "corridor", *,
+                 include_committed: bool = True) -> list[dict[str, Any]]:
+    """Node dicts for :func:`silkgrid.profiles.corridor_profiles` (anchors, technologies, energies)."""
+    nodes = _nodes(dataset)
+    demand = node_demand_mwh(year, dataset)
+    peaks = node_peak_mw(year, dataset)
+    inflow, _ = _hydro_split(existing_units(year, dataset, include_committed=include_committed), dataset)
+    out = []
+    for n in nodes.itertuples():
+        rec: dict[str, Any] = {"id": n.id, "name": n.name, "country": n.country, "lat": float(n.lat),
+                               "lon": float(n.lon)}
+        for what in ("wind", "solar"):  # resource site when it differs from the anchor substation
+            lat, lon = getattr(n, f"{what}_lat"), getattr(n, f"{what}_lon")
+            if not (pd.isna(lat) or pd.isna(lon)):
+                rec[f"{what}_lat"], rec[f"{what}_lon"] = float(lat), float(lon)
+        site_class = getattr(n, "wind_site_class", None)
+        if isinstance(site_class, str) and site_class:
+            rec["wind"] = {"site_class": site_class}  # a named class of silkgrid.profiles.wind
+        if n.role == "offshore":
+            rec["offshore"] = True
+            rec["technologies"] = ["offwind"]
+        elif n.role == "domestic":
+            rec["offshore"] = False
+            rec["technologies"] = ["onwind", "solar_fixed", "solar_tracking"]
+        else:
+            rec["offshore"] = False
+            rec["technologies"] = []
+        if n.id in demand:
+            rec["annual_demand_mwh"] = demand[n.id]
+            if n.id in peaks:
+                rec["peak_demand_mw"] = peaks[n.id]
+        if n.id in inflow:
+            rec["hydro_inflow_mwh"] = inflow[n.id]
+        out.append(rec)
+    return out
+
+
+def required_profile_columns(year: int = 2030, dataset: str | Path = "corridor", *,
+                             include_committed: bool = True) -> list[str]:
+    """Profile columns the builder reads (the same set :func:`corridor_profiles` produces)."""
+    cols = []
+    for rec in node_records(year, dataset, include_committed=include_committed):
+        cols += [f"{t}_{rec['id']}" for t in rec["technologies"]]
+        if "annual_demand_mwh" in rec:
+            cols.append(f"demand_{rec['id']}")
+        if "hydro_inflow_mwh" in rec:
+            cols.append(f"inflow_{rec['id']}")
+    return cols
+
+
+# ----------------------------------------------------------------------------------------
+# links
+# ----------------------------------------------------------------------------------------
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Haversine distance. [km]"""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
+
+
+def hvdc_efficiency(length_km: float, params: Mapping[str, float]) -> float:
+    """PyPSA-Eur DC link efficiency ``static × per_1000km^(L/1000)``."""
+    return params["hvdc_efficiency_static"] * params["hvdc_efficiency_per_1000km"] ** (length_km / 1000.0)
+
+
+def link_table(year: int = 2030, dataset: str | Path = "corridor", *, harmonise_currency: bool = True,
+               respect_earliest_year: bool = False) -> pd.DataFrame:
+    """Links for ``year`` with length, efficiency and (for candidates) costs.
+
+    Added columns: ``length_km`` (filled from anchors where blank), ``length_method``,
+    ``efficiency``, ``capex_eur_per_mw``, ``capex_eur_per_mw_km``, ``fixed_om_pct_per_yr``,
+    ``lifetime_years`` (money in EUR of the base currency year).
+    """
+    year = _check_year(year)
+    params = parameters(dataset)
+    money = _Money(params, harmonise_currency)
+    tech = technology_values(year, dataset, harmonise_currency=harmonise_currency)
+    tech2030 = technology_values(2030, dataset, harmonise_currency=harmonise_currency)
+    nodes = _nodes(dataset)
+    df = _tables(dataset)["links"]
+    if respect_earliest_year:
+        df = df[df["earliest_year"].isna() | (df["earliest_year"] <= year)]
+    rows = []
+    for r in df.to_dict("records"):
+        a, b = nodes.loc[r["from_node"]], nodes.loc[r["to_node"]]
+        if pd.isna(r["length_km"]):
+            r["length_km"] = great_circle_km(a.lat, a.lon, b.lat, b.lon) * params["line_length_factor"]
+            r["length_method"] = "great circle x line_length_factor"
+        else:
+            r["length_method"] = "table"
+        L = float(r["length_km"])
+        if r["kind"] in DC_KINDS:
+            r["efficiency"] = hvdc_efficiency(L, params)
+        elif r["kind"] in AC_KINDS:
+            r["efficiency"] = params["ac_efficiency_per_1000km"] ** (L / 1000.0)
+        else:
+            raise CorridorDataError(f"link '{r['id']}': unknown kind '{r['kind']}'")
+        station, per_km, station_fom, line_fom, lifetime = _link_cost_parts(r["kind"], tech)
+        if r["kind"] == "hvdc_submarine" and not pd.isna(r.get("project_cost_eur")):
+            # calibrate the cable so that the project (converters + cable) costs what was published
+            total_per_mw = float(r["project_cost_eur"]) * money(r["project_currency_year"]) \
+                / float(r["project_capacity_mw"])
+            conv_2030 = tech2030["hvdc_inverter_pair"]["investment"] * 1e3
+            cable_2030 = (total_per_mw - conv_2030) / L
+            if cable_2030 <= 0:
+                raise CorridorDataError(f"link '{r['id']}': project cost below the converter cost")
+            per_km = cable_2030 * tech["hvdc_submarine"]["investment"] / tech2030["hvdc_submarine"]["investment"]
+            r["cost_method"] = "calibrated to project cost"
+        else:
+            r["cost_method"] = "technology-data unit costs"
+        invest = station + per_km * L
+        r["capex_eur_per_mw"] = station
+        r["capex_eur_per_mw_km"] = per_km
+        r["fixed_om_pct_per_yr"] = (station_fom * station + line_fom * per_km * L) / invest if invest else 0.0
+        r["lifetime_years"] = lifetime
+        rows.append(r)
+    return pd.DataFrame(rows)
+
+
+def _link_cost_parts(kind: str, tech: Mapping[str, Mapping[str, float]]) -> tuple[float, float, float, float, float]:
+    """(station EUR/MW, line EUR/MW/km, station FOM %, line FOM %, lifetime years)."""
+    inv = tech["hvdc_inverter_pair"]
+    if kind == "hvdc_submarine":
+        line = tech["hvdc_submarine"]
+        return inv["investment"] * 1e3, line["investment"], inv["FOM"], line["FOM"], line["lifetime"]
+    if kind == "hvdc_overhead":
+        line = tech["hvdc_overhead"]
+        return inv["investment"] * 1e3, line["investment"], inv["FOM"], line["FOM"], line["lifetime"]
+    if kind == "b2b":
+        return inv["investment"] * 1e3, 0.0, inv["FOM"], 0.0, inv["lifetime"]
+    if kind == "ac":
+        line = tech["hvac_overhead"]
+        return 0.0, line["investment"], 0.0, line["FOM"], line["lifetime"]
+    if kind == "offshore_dc":
+        st, line = tech["offwind_dc_station"], tech["offwind_dc_connection_submarine"]
+        return st["investment"] * 1e3, line["investment"], st["FOM"], line["FOM"], line["lifetime"]
+    raise CorridorDataError(f"unknown link kind '{kind}'")
+
+
+# ----------------------------------------------------------------------------------------
+# markets
+# ----------------------------------------------------------------------------------------
+def market_prices(index: pd.DatetimeIndex, dataset: str | Path = "corridor", *, price_year: int | None = None,
+                  harmonise_currency: bool = True) -> dict[str, np.ndarray]:
+    """Hourly prices of every market node on ``index`` (UTC hours). [EUR/MWh of the base year]
+
+    ``monthly`` markets: the Ember monthly mean of the month times the diurnal factor
+    ``1 − A cos(2π (h − 13) / 12)`` (clock hour ``h`` at UTC + ``price_shape_utc_offset_h``,
+    the same for all markets; ``A`` = ``price_diurnal_amplitude``),
+    rescaled so that the mean over the hours equals the unweighted mean of the 12 monthly
+    values (the annual mean of the fact sheet).  ``annual`` markets: the annual price times
+    the same diurnal factor.
+    """
+    params = parameters(dataset)
+    money = _Money(params, harmonise_currency)
+    tables = _tables(dataset)
+    year = int(price_year if price_year is not None else params["market_price_year"])
+    amp = params["price_diurnal_amplitude"]
+    idx = pd.DatetimeIndex(index)
+    if idx.tz is not None:
+        idx = idx.tz_convert("UTC").tz_localize(None)
+    monthly = tables["market_prices_monthly"]
+    local = idx + pd.Timedelta(hours=float(params["price_shape_utc_offset_h"]))  # one clock for all markets
+    hour = local.hour.to_numpy() + local.minute.to_numpy() / 60.0
+    shape = 1.0 - amp * np.cos(2 * np.pi * (hour - 13.0) / 12.0)
+    out = {}
+    for m in tables["markets"].itertuples():
+        if m.price_basis == "monthly":
+            rows = monthly[(monthly["node"] == m.node) & (monthly["year"] == year)].sort_values("month")
+            if len(rows) != 12:
+                raise CorridorDataError(f"market {m.node}: no complete monthly prices for {year}")
+            by_month = rows["price_eur_per_mwh"].to_numpy(float)
+            target = float(by_month.mean())
+            raw = by_month[local.month.to_numpy() - 1] * shape
+            price = raw * (target / raw.mean()) * money(year)
+        elif m.price_basis == "annual":
+            value = float(m.price_annual)
+            if str(m.price_unit).startswith("USD"):
+                value /= params["usd_per_eur"]
+            price = value * shape / shape.mean() * money(m.price_year)
+        else:
+            raise CorridorDataError(f"market {m.node}: unknown price_basis '{m.price_basis}'")
+        out[str(m.node)] = price
+    return out
+
+
+# ----------------------------------------------------------------------------------------
+# profiles
+# ----------------------------------------------------------------------------------------
+def _get_profiles(profiles: pd.DataFrame | None, records: list[dict], weather_year: int, year: int,
+                  required: list[str]) -> pd.DataFrame:
+    if profiles is None:
+        from silkgrid.profiles import corridor_profiles
+        profiles = corridor_profiles(records, weather_year, year=year)
+    missing = [c for c in required if c not in profiles.columns]
+    if missing:
+        raise CorridorDataError(f"the profiles lack {len(missing)} column(s): {', '.join(missing[:12])}"
+                                + (" ..." if len(missing) > 12 else ""))
+    frame = profiles[required].apply(pd.to_numeric, errors="coerce")
+    if not np.isfinite(frame.to_numpy(dtype=float)).all():
+        raise CorridorDataError("the profiles hold missing or non-finite values")
+    if (frame.to_numpy() < 0).any():
+        raise CorridorDataError("the profiles hold negative values")
+    cf_cols = [c for c in required if not c.startswith(("demand_", "inflow_"))]
+    if cf_cols and frame[cf_cols].to_numpy().max() > 1 + 1e-9:
+        raise CorridorDataError("capacity-factor columns exceed 1")
+    return frame
+
+
+def _time_index(profiles: pd.DataFrame, year: int) -> pd.DatetimeIndex:
+    if isinstance(profiles.index, pd.DatetimeIndex):
+        idx = profiles.index
+        return idx.tz_convert("UTC").tz_localize(None) if idx.tz is not None else idx
+    return pd.date_range(f"{year}-01-01", periods=len(profiles), freq="h")
+
+
+def _scaled(series: np.ndarray, total: float) -> np.ndarray:
+    s = float(series.sum())
+    if s <= 0:
+        raise CorridorDataError("a demand or inflow profile sums to zero")
+    return series * (total / s)
+
+
+# ----------------------------------------------------------------------------------------
+# the scenario
+# ----------------------------------------------------------------------------------------
+def build_corridor_scenario(year: int = 2030, weather_year: int = 1, resolution: str = "1h", *,
+                            profiles: pd.DataFrame | None = None, discount_rate: float | None = None,
+                            co2_price: float | None = None, include_committed: bool = True,
+                            respect_earliest_year: bool = False, market_price_year: int | None = None,
+                            harmonise_currency: bool = True, name: str | None = None,
+                            dataset: str | Path = "corridor") -> dict[str, Any]:
+    """Scenario dict of the corridor for ``year`` (2030, 2040 or 2050).
+
+    Parameters
+    ----------
+    year : model year: technology costs, demand level, committed projects, calendar of the time axis
+    weather_year : integer seed of the synthetic weather of :func:`silkgrid.profiles.corridor_profiles`
+    resolution : snapshot length, e.g. ``"1h"`` or ``"3h"``
+    profiles : hourly profiles with the columns of :func:`required_profile_columns`
+        (capacity factors [-], demand and inflow [MW]); None computes them with
+        :func:`silkgrid.profiles.corridor_profiles`. Demand and inflow columns are rescaled
+        to the tables' annual energies.
+    discount_rate : default ``parameters.csv`` (0.071; sensitivities 0.086 and 0.111)
+    co2_price : EUR/t inside the corridor; default ``corridor_co2_price`` (0)
+    include_committed : add committed / under-construction projects online by ``year``
+    respect_earliest_year : drop candidate links whose ``earliest_year`` is later than ``year``
+    market_price_year : data year of the EU prices (2023, 2024 or 2025; default 2024)
+    harmonise_currency : bring all money to EUR of ``currency_base_year`` (default True)
+
+    Returns
+    -------
+    dict accepted by :func:`silkgrid.load_scenario` (series as numpy arrays).
+    """
+    year = _check_year(year)
+    params = parameters(dataset)
+    tables = _tables(dataset)
+    money = _Money(params, harmonise_currency)
+    tech = technology_values(year, dataset, harmonise_currency=harmonise_currency)
+    nodes = _nodes(dataset)
+    units = existing_units(year, dataset, include_committed=include_committed)
+    records = node_records(year, dataset, include_committed=include_committed)
+    required = required_profile_columns(year, dataset, include_committed=include_committed)
+    prof = _get_profiles(profiles, records, weather_year, year, required)
+    index = _time_index(prof, year)
+    col = {c: prof[c].to_numpy(dtype=float) for c in required}
+    rate = float(discount_rate if discount_rate is not None else params["discount_rate"])
+
+    # --- carriers and technologies --------------------------------------------------------
+    carriers = [
+        {"id": "gas", "co2_t_per_mwh_th": tech["gas"]["CO2 intensity"],
+         "fuel_cost_eur_per_mwh_th": tech["gas"]["fuel"], "name": "natural gas"},
+        {"id": "coal", "co2_t_per_mwh_th": tech["coal"]["CO2 intensity"],
+         "fuel_cost_eur_per_mwh_th": tech["coal"]["fuel"], "name": "hard coal"},
+        {"id": "wind", "renewable": True}, {"id": "solar", "renewable": True},
+        {"id": "hydro", "renewable": True}, {"id": "electricity"},
+    ]
+
+    def gen_tech(tid: str, carrier: str, src: str, *, efficiency: bool = False) -> dict:
+        t = tech[src]
+        out = {"id": tid, "carrier": carrier, "capex_eur_per_kw": t.get("investment", 0.0),
+               "fixed_om_eur_per_kw_yr": t.get("FOM", 0.0) / 100.0 * t.get("investment", 0.0),
+               "variable_om_eur_per_mwh": t.get("VOM", 0.0), "lifetime_years": t.get("lifetime", 25.0)}
+        if efficiency:
+            out["efficiency"] = t["efficiency"]
+        return out
+
+    inv, sto = tech["battery_inverter"], tech["battery_storage"]
+    # one lifetime per technology in the schema: the inverter (10 yr) is priced as the
+    # capex with the same annuity over the storage lifetime
+    af = _annuity(rate, inv["lifetime"]) / _annuity(rate, sto["lifetime"])
+    technologies = [
+        gen_tech("onwind", "wind", "onwind"), gen_tech("offwind", "wind", "offwind"),
+        gen_tech("offwind_float", "wind", "offwind_float"),
+        gen_tech("solar_fixed", "solar", "solar_fixed"), gen_tech("solar_tracking", "solar", "solar_tracking"),
+        gen_tech("ccgt", "gas", "ccgt", efficiency=True), gen_tech("ocgt", "gas", "ocgt", efficiency=True),
+        {"id": "coal_existing", "carrier": "coal", "efficiency": tech["coal_existing"]["efficiency"]},
+        {"id": "gas_existing", "carrier": "gas", "efficiency": tech["gas_existing"]["efficiency"]},
+        {"id": "battery", "carrier": "electricity", "capex_eur_per_kw": inv["investment"] * af,
+         "fixed_om_eur_per_kw_yr": inv["FOM"] / 100.0 * inv["investment"],
+         "energy_capex_eur_per_kwh": sto["investment"], "lifetime_years": sto["lifetime"]},
+        {"id": "hydro_reservoir", "carrier": "hydro"}, {"id": "ror", "carrier": "hydro"},
+    ]
+
+    # --- existing generators and storage ----------------------------------------------------
+    inflow_mwh, reservoir_mwh = _hydro_split(units, dataset)
+    hydro_cap = units[units["technology"].isin(["hydro_reservoir", "ror"])].groupby("node")["capacity_mw"].sum()
+    inflow = {n: _scaled(col[f"inflow_{n}"], e * len(index) / 8760.0) for n, e in inflow_mwh.items()}
+    costs = tables["country_costs"]
+    overrides = {(r.country, r.technology): float(r.value) * money(r.currency_year)
+                 for r in costs[costs["parameter"] == "variable_cost"].itertuples()}
+    generators: list[dict] = []
+    storage: list[dict] = []
+    battery_existing: dict[str, list[float]] = {}
+    hours = params["battery_existing_hours"]
+    for u in units.itertuples():
+        country = nodes.loc[u.node, "country"]
+        if u.technology == "battery":
+            p_e = battery_existing.setdefault(u.node, [0.0, 0.0])
+            p_e[0] += u.capacity_mw
+            p_e[1] += u.energy_mwh if not pd.isna(u.energy_mwh) else hours * u.capacity_mw
+            continue
+        if u.technology == "hydro_reservoir":
+            storage.append({"id": u.id, "node": u.node, "technology": "hydro_reservoir",
+                            "power_capacity_mw": u.capacity_mw, "energy_capacity_mwh": reservoir_mwh[u.id],
+                            "efficiency_charge": params["reservoir_charge_efficiency"],
+                            "efficiency_discharge": 1.0,
+                            "inflow_mw": inflow[u.node] * (u.capacity_mw / hydro_cap[u.node])})
+            continue
+        g: dict[str, Any] = {"id": u.id, "node": u.node, "technology": u.technology, "capacity_mw": u.capacity_mw}
+        if u.technology in RENEWABLE_PROFILE:
+            g["availability"] = col[f"{RENEWABLE_PROFILE[u.technology]}_{u.node}"]
+        elif u.technology == "ror":
+            g["availability"] = np.minimum(inflow[u.node] / hydro_cap[u.node], 1.0)
+        if (country, u.technology) in overrides:
+            g["variable_cost_eur_per_mwh"] = overrides[(country, u.technology)]
+        generators.append(g)
+
+    # --- candidates ---------------------------------------------------------------------------
+    pot = tables["potentials"]
+    for n in nodes.itertuples():
+        if n.role not in ("domestic", "offshore"):
+            continue
+        own = pot[pot["node"] == n.id]
+        default = pot[pot["node"] == "*"] if n.role == "domestic" else pot.iloc[0:0]
+        rows = {r.technology: r for r in default.itertuples()}
+        rows.update({r.technology: r for r in own.itertuples()})
+        for t in GENERATOR_TECHS:
+            if t not in rows:
+                continue
+            existing = units[(units["node"] == n.id) & (units["technology"] == t)]["capacity_mw"].sum()
+            limit = rows[t].max_capacity_mw
+            g = {"id": f"{n.id}_{t}_new", "node": n.id, "technology": t, "extendable": True}
+            if not pd.isna(limit):
+                room = float(limit) - float(existing)
+                if room <= 0:
+                    continue
+                g["max_capacity_mw"] = room
+            if t in RENEWABLE_PROFILE:
+                g["availability"] = col[f"{RENEWABLE_PROFILE[t]}_{n.id}"]
+            generators.append(g)
+        if n.role == "domestic" and ("battery" in rows or n.id in battery_existing):
+            p, e = battery_existing.get(n.id, [0.0, 0.0])
+            b = {"id": f"{n.id}_battery", "node": n.id, "technology": "battery",
+                 "power_capacity_mw": p, "energy_capacity_mwh": e,
+                 "efficiency_charge": inv["efficiency"], "efficiency_discharge": inv["efficiency"]}
+            if "battery" in rows:
+                b["extendable_power"] = b["extendable_energy"] = True
+                if not pd.isna(rows["battery"].max_capacity_mw):
+                    b["max_power_capacity_mw"] = float(rows["battery"].max_capacity_mw)
+            storage.append(b)
+
+    # --- links, loads, markets -----------------------------------------------------------------
+    links = []
+    for r in link_table(year, dataset, harmonise_currency=harmonise_currency,
+                        respect_earliest_year=respect_earliest_year).to_dict("records"):
+        ln: dict[str, Any] = {"id": r["id"], "from_node": r["from_node"], "to_node": r["to_node"],
+                              "length_km": round(float(r["length_km"]), 3), "efficiency": float(r["efficiency"])}
+        if r["status"] == "existing":
+            ln["capacity_mw"] = float(r["capacity_mw"])
+        else:
+            ln.update({"extendable": True, "capex_eur_per_mw": float(r["capex_eur_per_mw"]),
+                       "capex_eur_per_mw_km": float(r["capex_eur_per_mw_km"]),
+                       "fixed_om_pct_per_yr": float(r["fixed_om_pct_per_yr"]),
+                       "lifetime_years": float(r["lifetime_years"])})
+            if not pd.isna(r["max_capacity_mw"]):
+                ln["max_capacity_mw"] = float(r["max_capacity_mw"])
+        links.append(ln)
+    demand = node_demand_mwh(year, dataset)
+    loads = [{"id": f"{n}_load", "node": n, "demand_mw": _scaled(col[f"demand_{n}"], e * len(index) / 8760.0)}
+             for n, e in demand.items()]
+    prices = market_prices(index, dataset, price_year=market_price_year, harmonise_currency=harmonise_currency)
+    markets = [{"id": f"{m.node}_market", "node": m.node, "price_eur_per_mwh": prices[m.node],
+                "export_capacity_mw": float(m.capacity_export_mw), "import_capacity_mw": float(m.capacity_import_mw)}
+               for m in tables["markets"].itertuples()]
+
+    node_list = [{"id": n.id, "name": n.name, "country": n.country, "lat": float(n.lat), "lon": float(n.lon)}
+                 for n in nodes.itertuples()]
+    base = int(params["currency_base_year"])
+    weather = ("profiles supplied by the caller" if profiles is not None else
+               f"synthetic weather, seed weather_year={weather_year} (silkgrid.profiles; not a historical year)")
+    return {
+        "name": name or f"corridor-{year}",
+        "description": (f"Central Asia - Caspian - Black Sea corridor, {year}: sourced data set 'corridor' "
+                        f"(every number cited, see 'silkgrid info corridor --sources'); money in EUR-"
+                        f"{base if harmonise_currency else 'as published'}; {weather}."),
+        "weather": weather,
+        "discount_rate": rate,
+        "time": {"start": index[0].strftime("%Y-%m-%d %H:%M"), "hours": int(len(index)),
+                 "resolution": resolution, "annualise": True},
+        "nodes": node_list, "carriers": carriers, "technologies": technologies,
+        "generators": generators, "storage": storage, "links": links, "loads": loads, "markets": markets,
+        "policies": {"co2_price_eur_per_t": float(co2_price if co2_price is not None
+                                                  else params["corridor_co2_price"])},
+    }
+
+
+def _annuity(rate: float, years: float) -> float:
+    return 1.0 / years if rate == 0 else rate / (1.0 - (1.0 + rate) ** (-years))
+
+
+def write_corridor_scenario(directory: str | Path, **kwargs: Any) -> Path:
+    """Write the scenario as ``scenario.yaml`` + ``profiles.csv`` (column references) into ``directory``.
+
+    Keyword arguments go to :func:`build_corridor_scenario`. Returns the YAML path.
+    """
+    import yaml
+
+    scenario = build_corridor_scenario(**kwargs)
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    columns: dict[str, np.ndarray] = {}
+    for section in ("generators", "storage", "loads", "markets"):
+        for elem in scenario[section]:
+            for key, value in list(elem.items()):
+                if isinstance(value, np.ndarray):
+                    name = f"{elem['id']}.{key}"
+                    columns[name] = value
+                    elem[key] = f"profiles.csv#{name}"
+    pd.DataFrame(columns).to_csv(out / "profiles.csv", index=False, float_format="%.6g")
+    path = out / "scenario.yaml"
+    path.write_text(yaml.safe_dump(_plain(scenario), sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _plain(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, np.generic):
+        return obj.item()
+    return obj
