@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 GW_TO_MW = 1e3
 MEUR_TO_EUR = 1e6
+#: Capacities below 1 kW are interior-point noise: no capacity factor or utilisation is
+#: computed for them (it would be the ratio of two round-off errors).
+CAPACITY_FLOOR_GW = 1e-6
 
 
 @dataclass
@@ -197,7 +200,7 @@ def extract(name: str, built: BuiltModel, sol: LPSolution, message: str, solver:
         "generation_mwh": gen_mwh, "curtailment_mwh": energy(curt),
         "emissions_t": gen_mwh * a.gen_co2,
         "capacity_factor": np.divide(gen_mwh, g_total * GW_TO_MW * w.sum(),
-                                     out=np.zeros(len(a.gen_ids)), where=g_total > 1e-12),
+                                     out=np.zeros(len(a.gen_ids)), where=g_total > CAPACITY_FLOOR_GW),
     })
 
     # storage
@@ -233,7 +236,7 @@ def extract(name: str, built: BuiltModel, sol: LPSolution, message: str, solver:
         "existing_mw": lc.existing * GW_TO_MW, "new_mw": v["link_new"] * GW_TO_MW, "total_mw": l_total * GW_TO_MW,
         "forward_mwh": energy(fwd), "backward_mwh": energy(bwd), "losses_mwh": energy(losses),
         "utilisation": np.divide(energy(sent), l_total * GW_TO_MW * w.sum(), out=np.zeros(len(a.link_ids)),
-                                 where=l_total > 1e-12),
+                                 where=l_total > CAPACITY_FLOOR_GW),
     })
 
     # loads, markets, nodes
