@@ -1,0 +1,121 @@
+"""Helpers shared by the analysis modules: corridor paths and directional link flows.
+
+Everything here is a pure function of a :class:`~silkgrid.results.Result` and the
+:class:`~silkgrid.scenario.schema.Scenario` it was solved from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from silkgrid.errors import SilkGridError
+from silkgrid.results import Result
+from silkgrid.scenario.schema import Scenario
+
+#: Default corridor path of the ``corridor`` data set: Caspian cable (KZ_W -> AZ), the
+#: Azerbaijan-Georgia 500 kV transit line (AZ -> GE) and the Black Sea cable (GE -> RO).
+CORRIDOR_PATH: tuple[str, ...] = ("caspian_hvdc", "az_ge_500kv", "black_sea_hvdc")
+#: Default segment labels of :data:`CORRIDOR_PATH` (used by the delivered-cost split).
+CORRIDOR_SEGMENTS: dict[str, str] = {"caspian_hvdc": "caspian_cable", "az_ge_500kv": "transit",
+                                     "black_sea_hvdc": "black_sea_cable"}
+#: Default EU markets of the ``corridor`` data set.
+EU_MARKETS: tuple[str, ...] = ("RO_market", "HU_market")
+
+
+def require_optimal(result: Result) -> None:
+    if not result.optimal or not result.tables:
+        raise SilkGridError(f"scenario '{result.scenario_name}' has no optimal solution "
+                            f"(status {result.status}); nothing to analyse")
+
+
+def weights(result: Result) -> pd.Series:
+    """Snapshot weights (h/yr each snapshot stands for), indexed like the hourly tables."""
+    return pd.Series(np.asarray(result.weights, dtype=float), index=result.snapshots, name="weight_h")
+
+
+@dataclass(frozen=True)
+class PathStep:
+    """One link of a path, traversed ``forward`` (from_node -> to_node) or backward."""
+
+    link: str
+    sending: str
+    receiving: str
+    forward: bool
+    efficiency: float
+
+
+def resolve_path(scenario: Scenario, path: tuple[str, ...] | list[str]) -> list[PathStep]:
+    """Orient the links of ``path`` into a chain of nodes.
+
+    The start is the end of the first link that the second link does not touch (for a
+    one-link path: its ``from_node``); each following link must touch the node reached so
+    far.  Raises :class:`SilkGridError` for unknown ids or a broken chain.
+    """
+    links = {ln.id: ln for ln in scenario.links}
+    missing = [lid for lid in path if lid not in links]
+    if not path or missing:
+        raise SilkGridError(f"corridor path {list(path)}: unknown link id(s) {missing}; "
+                            f"links are {sorted(links)}")
+    if len(set(path)) != len(path):
+        raise SilkGridError(f"corridor path {list(path)}: a link appears more than once")
+    first = links[path[0]]
+    start = first.from_node
+    if len(path) > 1:
+        nxt = links[path[1]]
+        if first.from_node in (nxt.from_node, nxt.to_node) and first.to_node not in (nxt.from_node, nxt.to_node):
+            start = first.to_node
+    steps: list[PathStep] = []
+    here = start
+    for lid in path:
+        ln = links[lid]
+        eff_rev = ln.efficiency if ln.efficiency_reverse is None else ln.efficiency_reverse
+        if ln.from_node == here:
+            steps.append(PathStep(lid, ln.from_node, ln.to_node, True, ln.efficiency))
+        elif ln.to_node == here and ln.bidirectional:
+            steps.append(PathStep(lid, ln.to_node, ln.from_node, False, eff_rev))
+        else:
+            raise SilkGridError(f"corridor path {list(path)}: link '{lid}' ({ln.from_node} -> {ln.to_node}) "
+                                f"does not continue the path from node '{here}'")
+        here = steps[-1].receiving
+    return steps
+
+
+def directional_flows(result: Result, scenario: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Forward and backward power sent on every link, MW (two wide tables).
+
+    Recovered exactly from the net flow ``F = f - b`` and the losses
+    ``L = f (1 - e) + b (1 - e_r)`` of ``link_flow_mw`` / ``link_losses_mw``:
+    ``b = (L - F (1 - e)) / ((1 - e) + (1 - e_r))``, ``f = F + b``.  For a lossless link
+    (``e = e_r = 1``) the two directions cannot be told apart and ``f = max(F, 0)``,
+    ``b = max(-F, 0)``.  Solver round-off below 1e-9 MW is clipped to zero.
+    """
+    flow = result.hourly["link_flow_mw"]
+    losses = result.hourly["link_losses_mw"]
+    fwd = pd.DataFrame(0.0, index=flow.index, columns=flow.columns)
+    bwd = fwd.copy()
+    for ln in scenario.links:
+        F = flow[ln.id].to_numpy()
+        L = losses[ln.id].to_numpy()
+        e = ln.efficiency
+        er = ln.efficiency if ln.efficiency_reverse is None else ln.efficiency_reverse
+        denom = (1 - e) + (1 - er)
+        if denom > 1e-12 and ln.bidirectional:
+            b = (L - F * (1 - e)) / denom
+            b = np.maximum(b, np.maximum(-F, 0.0))  # b >= -F and b >= 0 (round-off)
+        else:
+            b = np.maximum(-F, 0.0)
+        b = np.where(b < 1e-9, 0.0, b)
+        f = np.maximum(F + b, 0.0)
+        fwd[ln.id] = np.where(f < 1e-9, 0.0, f)
+        bwd[ln.id] = b
+    return fwd, bwd
+
+
+def along_path(step: PathStep, fwd: pd.DataFrame, bwd: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(power sent into the link at the step's sending node, power delivered at its receiving
+    node), MW per snapshot, counting only flow in the direction of the path."""
+    sent = fwd[step.link] if step.forward else bwd[step.link]
+    return sent, sent * step.efficiency

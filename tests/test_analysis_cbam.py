@@ -1,0 +1,169 @@
+"""CBAM hourly matching and certificate cost, against a 4-hour case computed on paper.
+
+``time.annualise: false`` (weights 1 h), simplex solves; tolerance rel 1e-6, abs 1e-6.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import silkgrid
+from silkgrid.analysis import DEFAULT_EMISSION_FACTORS, cbam_cost, hourly_matching, matching_shares
+from silkgrid.errors import SilkGridError
+
+REL, ABS = 1e-6, 1e-6
+
+
+def approx(v):
+    return pytest.approx(v, rel=REL, abs=ABS)
+
+
+def four_hours() -> dict:
+    """A (KZ) -> B (RO) over one link (100 MW, efficiency 0.9); EU market at B at 100 EUR/MWh.
+
+    A: solar 150 MW (availability 1, 0.5, 0, 0.2), gas 200 MW at 10 EUR/MWh (no CO2 in the
+    carrier), load 30 MW.  Every MWh sent earns 90 > 10, so the link carries 100 MW every hour:
+    A needs 130 MW each hour.
+
+    | hour (UTC)       | solar MW | gas MW | exported at B | solar x 0.9 | matched |
+    |------------------|----------|--------|---------------|-------------|---------|
+    | 2030-01-31 22:00 | 130      | 0      | 90            | 117         | 90      |
+    | 2030-01-31 23:00 | 75       | 55     | 90            | 67.5        | 67.5    |
+    | 2030-02-01 00:00 | 0        | 130    | 90            | 0           | 0       |
+    | 2030-02-01 01:00 | 30       | 100    | 90            | 27          | 27      |
+
+    Year: matched 184.5 of 360 MWh = 0.5125.  January: 157.5 / 180 = 0.875; February
+    27 / 180 = 0.15.
+    """
+    return {
+        "name": "cbam4", "time": {"start": "2030-01-31 22:00", "hours": 4, "annualise": False},
+        "nodes": [{"id": "A", "country": "KZ"}, {"id": "B", "country": "RO"}],
+        "carriers": [{"id": "fuel"}, {"id": "sun", "renewable": True}],
+        "technologies": [{"id": "thermal", "carrier": "fuel"}, {"id": "pv", "carrier": "sun"}],
+        "generators": [{"id": "solar", "node": "A", "technology": "pv", "capacity_mw": 150,
+                        "availability": [1, 0.5, 0, 0.2]},
+                       {"id": "gas", "node": "A", "technology": "thermal", "capacity_mw": 200,
+                        "variable_cost_eur_per_mwh": 10}],
+        "loads": [{"id": "dA", "node": "A", "demand_mw": 30}],
+        "links": [{"id": "cable", "from_node": "A", "to_node": "B", "capacity_mw": 100, "efficiency": 0.9}],
+        "markets": [{"id": "RO_market", "node": "B", "price_eur_per_mwh": 100, "export_capacity_mw": 1000}],
+    }
+
+
+@pytest.fixture(scope="module")
+def solved():
+    sc = silkgrid.load_scenario(four_hours())
+    res = silkgrid.solve(sc, options={"method": "simplex"})
+    assert res.status == "optimal", res.message
+    return res, sc
+
+
+def test_hourly_matching_four_hours(solved):
+    res, sc = solved
+    h = hourly_matching(res, sc, ["cable"])
+    assert h["exported_mwh"].tolist() == approx([90, 90, 90, 90])
+    assert h["contracted_at_border_mwh"].tolist() == approx([117, 67.5, 0, 27])
+    assert h["matched_mwh"].tolist() == approx([90, 67.5, 0, 27])
+    assert h["matched_share"].tolist() == approx([1, 0.75, 0, 0.3])
+    m = matching_shares(h).set_index("period")
+    assert list(m.index) == ["2030-01", "2030-02", "year"]
+    assert m.loc["2030-01", "matched_share"] == approx(0.875)
+    assert m.loc["2030-02", "matched_share"] == approx(0.15)
+    assert m.loc["year", "matched_mwh"] == approx(184.5)
+    assert m.loc["year", "matched_share"] == approx(0.5125)
+
+
+def test_cbam_cost_default_vs_matched(solved):
+    """Default factor 0.8 t/MWh (given, flagged as an assumption), ETS 80 EUR/t.
+
+    (a) default: 360 MWh x 0.8 = 288 t -> 23,040 EUR.
+    (b) matched share at the solar's actual 0 t/MWh, the unmatched 175.5 MWh at the default:
+        140.4 t -> 11,232 EUR.  Saving 147.6 t, 11,808 EUR, 32.8 EUR per exported MWh.
+    """
+    res, sc = solved
+    out = cbam_cost(res, sc, ["cable"], ets_price_eur_per_t=80.0,
+                    default_factors={"KZ": {"t_per_mwh": 0.8, "assumption": True, "source": "test value"}})
+    assert out["origin_country"] == "KZ"
+    assert out["contracted_generators"] == ["solar"]
+    assert out["matched_share"] == approx(0.5125)
+    assert out["actual_factor_t_per_mwh"] == approx(0)
+    assert out["default_embedded_emissions_t"] == approx(288)
+    assert out["default_certificate_cost_eur"] == approx(23040)
+    assert out["matched_embedded_emissions_t"] == approx(140.4)
+    assert out["matched_certificate_cost_eur"] == approx(11232)
+    assert out["saving_t"] == approx(147.6)
+    assert out["saving_eur"] == approx(11808)
+    assert out["saving_eur_per_mwh"] == approx(32.8)
+    assert out["default_factor_is_assumption"] and "assumption" in out["warnings"][0]
+
+
+def test_cbam_contracting_gas_counts_its_actual_emissions(solved):
+    """Contract the gas plant too: contracted output x 0.9 = 117, 117, 117, 117 >= 90, so
+    every hour is matched (share 1).  Actual factor = emissions / generation of solar + gas
+    = 0 (the test carrier has no CO2) -> (b) = 0 t; saving = the whole default 288 t."""
+    res, sc = solved
+    out = cbam_cost(res, sc, ["cable"], contracted=["solar", "gas"], ets_price_eur_per_t=80.0,
+                    default_factors={"KZ": {"t_per_mwh": 0.8, "assumption": False}})
+    assert out["matched_share"] == approx(1)
+    assert out["saving_t"] == approx(288)
+    assert out["warnings"] == []
+
+
+def test_default_factors_are_flagged_and_errors(solved):
+    res, sc = solved
+    assert all(f["assumption"] for f in DEFAULT_EMISSION_FACTORS.values())
+    out = cbam_cost(res, sc, ["cable"])
+    assert out["default_factor_t_per_mwh"] == DEFAULT_EMISSION_FACTORS["KZ"]["t_per_mwh"]
+    assert out["ets_price_eur_per_t"] == 67.0 and out["warnings"]
+    with pytest.raises(SilkGridError, match="no default CBAM emission factor"):
+        cbam_cost(res, sc, ["cable"], origin_country="XX")
+    with pytest.raises(SilkGridError, match="not in the scenario"):
+        hourly_matching(res, sc, ["cable"], contracted=["nope"])
+    # a generator at the landing node cannot be a contracted upstream producer
+    d = four_hours()
+    d["generators"].append({"id": "ro_wind", "node": "B", "technology": "pv", "capacity_mw": 1})
+    with pytest.raises(SilkGridError, match="not an upstream node"):
+        hourly_matching(res, silkgrid.load_scenario(d), ["cable"], contracted=["ro_wind"])
+
+
+def test_no_contracted_producers_matches_nothing(solved):
+    res, sc = solved
+    h = hourly_matching(res, sc, ["cable"], contracted=[])
+    assert h["matched_mwh"].sum() == approx(0)
+    assert np.all(h["matched_share"] == 0)
+
+
+def test_matching_producer_in_the_middle_of_the_path():
+    """A -> B -> C (efficiencies 0.9, 0.95; 100 MW each); gas at A (100 MW, 10 EUR/MWh),
+    contracted wind at B (20 MW, availability 1, 0); market at C at 100 EUR/MWh.
+
+    Hour 1: l2 is the bottleneck: wind 20 + 80 from A -> 100 MW into l2, 95 delivered; the
+    wind counts with l2's efficiency only: 20 x 0.95 = 19 matched.  Hour 2: A sends 100, 90
+    into l2, 85.5 delivered, nothing matched.  Share 19 / 180.5 = 0.105263.
+    """
+    d = {
+        "name": "mid", "time": {"hours": 2, "annualise": False},
+        "nodes": [{"id": "A", "country": "KZ"}, {"id": "B", "country": "AZ"}, {"id": "C", "country": "RO"}],
+        "carriers": [{"id": "fuel"}, {"id": "wind", "renewable": True}],
+        "technologies": [{"id": "thermal", "carrier": "fuel"}, {"id": "onwind", "carrier": "wind"}],
+        "generators": [{"id": "gas", "node": "A", "technology": "thermal", "capacity_mw": 100,
+                        "variable_cost_eur_per_mwh": 10},
+                       {"id": "wind", "node": "B", "technology": "onwind", "capacity_mw": 20, "availability": [1, 0]}],
+        "links": [{"id": "l1", "from_node": "A", "to_node": "B", "capacity_mw": 100, "efficiency": 0.9},
+                  {"id": "l2", "from_node": "B", "to_node": "C", "capacity_mw": 100, "efficiency": 0.95}],
+        "markets": [{"id": "C_market", "node": "C", "price_eur_per_mwh": 100, "export_capacity_mw": 1000}],
+    }
+    sc = silkgrid.load_scenario(d)
+    res = silkgrid.solve(sc, options={"method": "simplex"})
+    assert res.status == "optimal", res.message
+    # default contracted set: renewables at the start node A -> none, nothing matched
+    assert hourly_matching(res, sc, ["l1", "l2"])["matched_mwh"].tolist() == approx([0, 0])
+    h = hourly_matching(res, sc, ["l1", "l2"], contracted=["wind"])
+    assert h["exported_mwh"].tolist() == approx([95, 85.5])
+    assert h["matched_mwh"].tolist() == approx([19, 0])
+    out = cbam_cost(res, sc, ["l1", "l2"], contracted=["wind"],
+                    default_factors={"KZ": {"t_per_mwh": 1.0, "assumption": True}}, ets_price_eur_per_t=100.0)
+    assert out["contracted_generators"] == ["wind"]
+    assert out["matched_share"] == approx(19 / 180.5)
+    assert out["saving_eur"] == approx(19 * 1.0 * 100)

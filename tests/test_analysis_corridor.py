@@ -1,0 +1,46 @@
+"""The analysis defaults (corridor path, EU markets, CBAM factors) fit the corridor data set.
+
+A smoke test, not a hand check: two days at 6-hour resolution with stand-in profiles (the
+builder-test fixture of ``test_corridor_data.py``); asserts only identities that hold for
+any optimum, with tolerance rel 1e-6.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import silkgrid
+from silkgrid import analysis as A
+from silkgrid.data import build
+
+from test_corridor_data import stand_in_profiles
+
+
+@pytest.fixture(scope="module")
+def solved():
+    d = build.build_corridor_scenario(2030, profiles=stand_in_profiles(2030), resolution="6h")
+    d["time"] = {**d["time"], "subset": {"start": "2030-07-01", "end": "2030-07-02"}}
+    sc = silkgrid.load_scenario(d)
+    res = silkgrid.solve(sc, options={"method": "simplex"})
+    assert res.status == "optimal", res.message
+    return res, sc
+
+
+def test_corridor_defaults(solved):
+    res, sc = solved
+    assert A.cost_components(res, sc)["total_eur"].sum() == pytest.approx(res.total_cost_eur, rel=1e-6)
+    assert A.cost_by_country(res, sc)["total_eur"].sum() == pytest.approx(res.total_cost_eur, rel=1e-6)
+    dc = A.delivered_cost(res, sc)
+    assert (dc["origin_node"], dc["landing_node"]) == ("KZ_W", "RO")
+    assert set(dc["segments_eur"]) == {"generation", "losses", "caspian_cable", "transit", "black_sea_cable"}
+    assert dc["delivered_mwh"] == pytest.approx(
+        A.link_utilisation(res, sc, ["black_sea_hvdc"]).loc[0, "delivered_mwh"], rel=1e-6)
+    rev = A.export_revenue(res, sc)
+    assert list(rev["id"]) == ["RO_market", "HU_market"]
+    h = A.hourly_matching(res, sc)
+    assert (h["matched_mwh"] <= h["exported_mwh"] + 1e-6).all()
+    cb = A.cbam_cost(res, sc)
+    assert cb["origin_country"] == "KZ" and cb["default_factor_is_assumption"]
+    assert 0 <= cb["saving_eur"] <= cb["default_certificate_cost_eur"] + 1e-6
+    # RO and HU are the EU nodes: all deliveries come over the Black Sea cable and ro_hu is internal
+    assert A.eu_deliveries(res, sc)["delivered_mwh"] == pytest.approx(dc["delivered_mwh"], rel=1e-6)
