@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 OUT ?= results/default
-RESOLUTION ?= 6h
+RESOLUTION ?= 12h
 
 .PHONY: run test bench clean
 
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/silkgrid run --out $(OUT) --resolution $(RESOLUTION)
+	$(VENV)/bin/silkgrid run --out $(OUT) --resolution $(RESOLUTION) --method simplex --simplex-strategy primal
 
 test: $(STAMP)
 	$(PY) -m pytest -q -n 2 --dist loadfile

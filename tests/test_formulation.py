@@ -801,3 +801,32 @@ def test_lp_units_are_scaled():
     assert prices(res) == approx([50.0])
     # columns: gen_new (zero-width bounds), gen_p, unserved; rows: one nodal balance
     assert res.solver["variables"] == 3 and res.solver["constraints"] == 1
+
+
+def test_reservoir_that_cannot_charge_does_not_pump() -> None:
+    """A reservoir with can_charge: false never draws from the grid.
+
+    1 node, 2 h, demand 0 then 10 MW; free solar 20 MW in hour 1 only; reservoir 10 MW with no
+    inflow and 10 MWh store, cyclic=false, empty; gas at 50 EUR/MWh. With charging allowed the
+    reservoir stores 10 MWh of free solar in hour 1 (efficiency 1) and serves hour 2: cost 0.
+    With can_charge false it cannot: gas serves hour 2, cost 10 MWh x 50 = 500 EUR.
+    """
+    base = {
+        "time": {"hours": 2, "annualise": False},
+        "nodes": [{"id": "A", "country": "X"}],
+        "carriers": [{"id": "sun", "renewable": True}, {"id": "gas", "fuel_cost_eur_per_mwh_th": 50},
+                     {"id": "water", "renewable": True}],
+        "technologies": [{"id": "pv", "carrier": "sun"}, {"id": "gt", "carrier": "gas"},
+                         {"id": "res", "carrier": "water"}],
+        "generators": [{"id": "pv", "node": "A", "technology": "pv", "capacity_mw": 20, "availability": [1, 0]},
+                       {"id": "gt", "node": "A", "technology": "gt", "capacity_mw": 100}],
+        "storage": [{"id": "r", "node": "A", "technology": "res", "power_capacity_mw": 10,
+                     "energy_capacity_mwh": 10, "cyclic": False}],
+        "loads": [{"id": "d", "node": "A", "demand_mw": [0, 10]}],
+    }
+    pumping = silkgrid.solve(base, options={"method": "simplex"})
+    assert pumping.objective == pytest.approx(0.0, abs=1e-6)
+    base["storage"][0]["can_charge"] = False
+    no_pump = silkgrid.solve(base, options={"method": "simplex"})
+    assert no_pump.objective == pytest.approx(500.0, rel=1e-9)
+    assert no_pump.hourly["storage_charge_mw"]["r"].abs().max() == 0.0

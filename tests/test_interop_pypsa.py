@@ -227,6 +227,22 @@ def test_storage_unit_max_hours_inflow_spill_and_initial_state():
     assert sto["reservoir"].initial_state_mwh == pytest.approx(150 / 0.99)
 
 
+def test_dispatch_only_reservoir_maps_to_can_charge_false():
+    """A StorageUnit with p_min_pu = 0 (a reservoir that cannot pump) imports as can_charge: false;
+    cheap PV in the middle hours would otherwise be stored in it."""
+    rng = np.random.default_rng(6)
+    n = network(24)
+    n.add("Bus", "X")
+    n.add("Generator", "gas", bus="X", p_nom=200, marginal_cost=90)
+    n.add("Generator", "pv", bus="X", p_nom_extendable=True, capital_cost=3_000, p_max_pu=profile(rng, 24))
+    n.add("Load", "d", bus="X", p_set=demand(rng, 24, 100))
+    n.add("StorageUnit", "dam", bus="X", p_nom=30, max_hours=10, p_min_pu=0.0, inflow=np.full(24, 5.0),
+          cyclic_state_of_charge=True)
+    sc, res, _ = check_import(n, "dispatch-only reservoir")
+    assert not next(s for s in sc.storage if s.id == "dam").can_charge
+    assert res.hourly["storage_charge_mw"]["dam"].abs().max() == 0.0
+
+
 def test_store_with_charger_and_discharger_links():
     rng = np.random.default_rng(5)
     n = network(48)
@@ -659,8 +675,8 @@ def _multi_period(n):
     n.set_investment_periods([2030, 2040])
 
 
-def _storage_no_charge(n):
-    n.add("StorageUnit", "dispatch-only", bus="B", p_nom=10, p_min_pu=0)
+def _storage_half_charge(n):
+    n.add("StorageUnit", "half-charge", bus="B", p_nom=10, p_min_pu=-0.5)
 
 
 def _link_ramp(n):
@@ -681,7 +697,7 @@ def _emitting_store(n):
     (_other_global, "volume-limit"), (_equal_sense, "co2-eq"), (_e_min_pu, "cushion"),
     (_quadratic, "quad-gen"), (_gen_varying_cost, "spot-gen"), (_half_hour, "snapshot_weightings"),
     (_uneven_weights, "snapshot_weightings"), (_multi_period, "investment_periods"),
-    (_storage_no_charge, "dispatch-only"), (_link_ramp, "ramped-link"), (_emitting_store, "gas-tank"),
+    (_storage_half_charge, "half-charge"), (_link_ramp, "ramped-link"), (_emitting_store, "gas-tank"),
 ])
 def test_unsupported_features_raise(modify, element):
     n = small()

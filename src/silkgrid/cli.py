@@ -64,6 +64,11 @@ class Method(str, Enum):
     choose = "choose"
 
 
+class SimplexStrategy(str, Enum):
+    dual = "dual"
+    primal = "primal"
+
+
 class UsageProblem(Exception):
     """A bad command-line value or output path (exit code 2)."""
 
@@ -489,6 +494,9 @@ def run(
     method: Annotated[Method | None, typer.Option(
         help="HiGHS method (default: the scenario's solver.method, normally ipm).",
         case_sensitive=False)] = None,
+    simplex_strategy: Annotated[SimplexStrategy | None, typer.Option(
+        "--simplex-strategy", help="Simplex variant with --method simplex (default: scenario, normally dual).",
+        case_sensitive=False)] = None,
     crossover: Annotated[bool | None, typer.Option(
         "--crossover/--no-crossover", help="Run crossover after interior point (default: scenario).",
         show_default=False)] = None,
@@ -500,18 +508,32 @@ def run(
     force: Annotated[bool, typer.Option(
         "--force", help="Replace --out even if it is a non-empty directory without summary.json.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no tables.")] = False,
+    counterfactual: Annotated[bool, typer.Option(
+        "--counterfactual", help="Also solve without new links; write counterfactual.json (CO2 avoided, "
+                                 "abatement cost).")] = False,
+    eu_displaced_factor: Annotated[float | None, typer.Option(
+        "--eu-displaced-factor", min=0,
+        help="With --counterfactual: tCO2/MWh that net exports displace in the importing markets "
+             "(default: displaced emissions are not counted).")] = None,
+    report: Annotated[bool, typer.Option(
+        "--report", help="Also write the HTML report (OUT/report.html) and PNG charts (OUT/figures/).")] = False,
 ) -> None:
     """Build and solve a scenario; write summary.json and Parquet tables to --out."""
     from silkgrid.solve.api import solve
 
     out_path = _check_out(out, force=force)
     res = _check_resolution(resolution)
+    if eu_displaced_factor is not None and not counterfactual:
+        raise UsageProblem("--eu-displaced-factor only applies to the counterfactual",
+                           option="--eu-displaced-factor", fix="add --counterfactual or drop the option")
     if time_limit is not None and time_limit <= 0:
         raise UsageProblem("the time limit must be positive", option="--time-limit",
                            fix="give a number of seconds above 0")
     overrides: dict[str, Any] = {}
     if method is not None:
         overrides["method"] = method.value
+    if simplex_strategy is not None:
+        overrides["simplex_strategy"] = simplex_strategy.value
     if crossover is not None:
         overrides["crossover"] = crossover
     if time_limit is not None:
@@ -530,9 +552,15 @@ def run(
         except ValidationError as exc:  # option values the solver schema rejects
             first = exc.errors()[0]
             raise UsageProblem(first["msg"], option="/".join(map(str, first["loc"]))) from None
+        cf = None
+        if counterfactual and result.optimal:
+            stages("counterfactual")
+            cf = _solve_counterfactual(sc, result, overrides, eu_displaced_factor)
         stages("write")
         try:
             written = result.to_dir(out_path, csv=csv)
+            if cf is not None:
+                _write_counterfactual(written, cf)
         except OSError as exc:
             raise UsageProblem(f"the results cannot be written to '{out}' ({exc.strerror or exc})",
                                option="--out", fix="check the path and its permissions") from None
@@ -540,12 +568,277 @@ def run(
     console = _stdout()
     if not quiet:
         print_headline(result, console)
+        if cf is not None:
+            print_counterfactual(cf, console)
     if result.optimal:
         console.print(f"Results written to {escape(str(written))}", soft_wrap=True)
+        if report:
+            from silkgrid.report import write_report
+
+            page = write_report(written, scenario=sc)
+            console.print(f"Report written to {escape(str(page))}", soft_wrap=True)
         return
     _error(result.message, label=f"Not optimal ({result.status})")
     console.print(f"summary.json written to {escape(str(written))}", soft_wrap=True)
     raise typer.Exit(EXIT_NOT_OPTIMAL)
+
+
+# ----------------------------------------------------------------------------------------
+# run --counterfactual
+# ----------------------------------------------------------------------------------------
+def _solve_counterfactual(sc, result, overrides: dict[str, Any], eu_factor: float | None = None) -> dict:
+    from silkgrid.analysis.counterfactual import co2_avoided
+    from silkgrid.solve.api import solve
+
+    return co2_avoided(sc, lambda s: solve(s, options=overrides or None), result=result,
+                       eu_displaced_factor_t_per_mwh=eu_factor)
+
+
+def _write_counterfactual(directory: Path, cf: dict) -> Path:
+    import json
+
+    from silkgrid.analysis.counterfactual import COUNTERFACTUAL_FILE
+    from silkgrid.results import _clean
+
+    path = Path(directory) / COUNTERFACTUAL_FILE
+    path.write_text(json.dumps(_clean(cf), indent=2) + "\n")
+    return path
+
+
+def print_counterfactual(cf: dict, console: Console) -> None:
+    """CO2 avoided by the new links and the implied abatement cost (``run --counterfactual``)."""
+    t = Table(title="Counterfactual: no new links", show_header=False, title_justify="left", box=None,
+              pad_edge=False)
+    t.add_column("figure", style="bold")
+    t.add_column("value")
+    t.add_row("Emissions with / without new links",
+              f"{fmt_emissions(cf.get('emissions_with_t'))} / {fmt_emissions(cf.get('emissions_without_t'))} per yr")
+    t.add_row("CO2 avoided in the modelled region", fmt_emissions(cf.get("co2_avoided_in_region_t")) + " /yr")
+    displaced = cf.get("eu_displaced_t")
+    t.add_row("Displaced in importing markets",
+              fmt_emissions(displaced) + " /yr" if displaced is not None else "not counted (no factor given)")
+    t.add_row("CO2 avoided", fmt_emissions(cf.get("co2_avoided_t")) + " /yr")
+    t.add_row("System cost difference (with - without)", fmt_eur_per_yr(cf.get("cost_difference_eur")))
+    abate = cf.get("abatement_cost_eur_per_t")
+    t.add_row("Implied abatement cost", fmt_price(abate, "EUR/t") if abate is not None else "n/a (no CO2 avoided)")
+    console.print(t)
+    for note in cf.get("notes", []):
+        console.print(f"Note: {escape(note)}", soft_wrap=True)
+
+
+# ----------------------------------------------------------------------------------------
+# compare
+# ----------------------------------------------------------------------------------------
+#: Scalar rows of ``silkgrid compare``: (key path in summary.json, label, unit).
+COMPARE_METRICS: list[tuple[tuple[str, ...], str, str]] = [
+    (("total_cost_eur",), "Total system cost", "EUR/yr"),
+    (("demand_mwh",), "Demand", "MWh/yr"),
+    (("generation_mwh", "total"), "Generation", "MWh/yr"),
+    (("curtailment_mwh", "total"), "Curtailment", "MWh/yr"),
+    (("unserved_energy_mwh",), "Unserved energy", "MWh/yr"),
+    (("link_losses_mwh",), "Link losses", "MWh/yr"),
+    (("emissions_t",), "Emissions", "t/yr"),
+    (("co2_price_eur_per_t",), "CO2 price", "EUR/t"),
+    (("co2_shadow_price_eur_per_t",), "CO2 cap shadow price", "EUR/t"),
+]
+#: Per-element rows (one per id found in any directory): (key path, label prefix, unit).
+COMPARE_GROUPS: list[tuple[tuple[str, ...], str, str]] = [
+    (("market_sales_mwh",), "Exports to", "MWh/yr"),
+    (("market_purchases_mwh",), "Imports from", "MWh/yr"),
+    (("link_capacity_mw",), "Link capacity", "MW"),
+    (("new_link_capacity_mw",), "New link capacity", "MW"),
+    (("capacity_mw", "by_technology"), "Capacity", "MW"),
+    (("average_price_eur_per_mwh",), "Average price", "EUR/MWh"),
+]
+#: Rows from ``counterfactual.json`` where a directory has one.
+COMPARE_COUNTERFACTUAL: list[tuple[str, str, str]] = [
+    ("co2_avoided_t", "CO2 avoided by new links", "t/yr"),
+    ("cost_difference_eur", "Cost difference vs no new links", "EUR/yr"),
+    ("abatement_cost_eur_per_t", "Implied abatement cost", "EUR/t"),
+]
+
+
+def _dig(data: dict, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def _number(x: Any) -> float | None:
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return None
+    return float(x) if math.isfinite(x) else None
+
+
+def _read_result_dir(directory: Path) -> tuple[dict, dict | None]:
+    """(summary.json, counterfactual.json or None) of a results directory; UsageProblem if unusable."""
+    import json
+
+    if not directory.is_dir():
+        raise UsageProblem(f"'{directory}' does not exist or is not a directory", option="DIRS",
+                           fix="give results directories written by 'silkgrid run --out DIR'")
+    files = {"summary.json": directory / "summary.json", "counterfactual.json": directory / "counterfactual.json"}
+    if not files["summary.json"].is_file():
+        raise UsageProblem(f"'{directory}' holds no summary.json, so it is not a SilkGrid results directory",
+                           option="DIRS", fix="give results directories written by 'silkgrid run --out DIR'")
+    out = []
+    for name, path in files.items():
+        if not path.is_file():
+            out.append(None)
+            continue
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise UsageProblem(f"{path} cannot be read as JSON ({exc})", option="DIRS",
+                               fix="re-run 'silkgrid run' to write it again") from None
+        if not isinstance(data, dict):
+            raise UsageProblem(f"{path} does not hold a JSON object", option="DIRS",
+                               fix="re-run 'silkgrid run' to write it again")
+        out.append(data)
+    return out[0], out[1]
+
+
+def _labels(dirs: list[Path]) -> list[str]:
+    names = [d.resolve().name or str(d) for d in dirs]
+    if len(set(names)) < len(names):
+        names = [str(d) for d in dirs]
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if seen[n] == 1 else f"{n}#{seen[n]}")
+    return out
+
+
+def compare_table(dirs: list[Path]):
+    """Headline metrics of results directories side by side, with deltas vs the first.
+
+    Returns a DataFrame: ``metric`` (key in summary.json, dotted), ``description``, ``unit``,
+    one value column per directory (named by its label), then for every directory after the
+    first ``delta_<label>`` (value - first) and ``delta_pct_<label>`` (100 x delta / |first|;
+    empty where the first is 0 or missing).  Row ``status`` holds the solve status.
+    """
+    import pandas as pd
+
+    if len(dirs) < 2:
+        raise UsageProblem("compare needs at least two results directories", option="DIRS",
+                           fix="give two or more directories written by 'silkgrid run --out DIR'")
+    data = [_read_result_dir(Path(d).expanduser()) for d in dirs]
+    labels = _labels([Path(d) for d in dirs])
+    rows: list[tuple[str, str, str, list[Any]]] = [
+        ("status", "Solve status", "", [s.get("status") for s, _ in data])]
+    for path, label, unit in COMPARE_METRICS:
+        rows.append((".".join(path), label, unit, [_number(_dig(s, path)) for s, _ in data]))
+    for path, prefix, unit in COMPARE_GROUPS:
+        ids: dict[str, None] = {}
+        for s, _ in data:
+            group = _dig(s, path)
+            if isinstance(group, dict):
+                ids.update(dict.fromkeys(group))
+        for eid in ids:
+            rows.append((".".join(path + (eid,)), f"{prefix} {eid}", unit,
+                         [_number(_dig(s, path + (eid,))) for s, _ in data]))
+    if any(cf is not None for _, cf in data):
+        for key, label, unit in COMPARE_COUNTERFACTUAL:
+            rows.append((f"counterfactual.{key}", label, unit,
+                         [_number(cf.get(key)) if cf is not None else None for _, cf in data]))
+    records = []
+    for metric, label, unit, values in rows:
+        rec: dict[str, Any] = {"metric": metric, "description": label, "unit": unit}
+        rec.update(zip(labels, values))
+        base = values[0]
+        for lab, v in zip(labels[1:], values[1:]):
+            numeric = isinstance(base, float) and isinstance(v, float)
+            delta = v - base if numeric else None
+            rec[f"delta_{lab}"] = delta
+            rec[f"delta_pct_{lab}"] = 100.0 * delta / abs(base) if numeric and abs(base) > 1e-12 else None
+        records.append(rec)
+    return pd.DataFrame.from_records(records)
+
+
+def _fmt_metric(x: Any, unit: str, signed: bool = False) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a" if not signed else "-"
+    if isinstance(x, str):
+        return x
+    text = {"EUR/yr": fmt_eur_per_yr, "MWh/yr": fmt_energy, "t/yr": fmt_emissions}.get(unit, None)
+    if text is not None:
+        out = text(x)
+    elif unit == "MW":
+        out = f"{fmt_mw(x)} MW"
+    elif unit:
+        out = fmt_price(x, unit)
+    else:
+        out = _num(x)
+    return ("+" + out) if signed and x > 0 else out
+
+
+@app.command()
+@_guarded
+def compare(
+    dirs: Annotated[list[Path], typer.Argument(
+        metavar="DIR_A DIR_B [...]", help="Results directories of 'silkgrid run' (the first is the reference).",
+        show_default=False)],
+    csv_path: Annotated[Path | None, typer.Option(
+        "--csv", help="Write the table here (default: compare.csv next to DIR_A).", show_default=False)] = None,
+) -> None:
+    """Compare headline metrics of results directories, with deltas vs the first."""
+    table = compare_table(list(dirs))
+    labels = _labels(list(dirs))
+    target = (csv_path.expanduser() if csv_path is not None
+              else Path(dirs[0]).expanduser().resolve().parent / "compare.csv")
+    if target.is_dir():
+        raise UsageProblem(f"'{target}' is a directory", option="--csv", fix="give a file path, e.g. compare.csv")
+
+    console = _stdout()
+    t = Table(title=f"Comparison (deltas vs {escape(labels[0])})", title_justify="left", box=box.SIMPLE_HEAD)
+    t.add_column("Metric", overflow="fold")
+    t.add_column(escape(labels[0]), justify="right")
+    for lab in labels[1:]:
+        t.add_column(escape(lab), justify="right")
+        t.add_column("Δ", justify="right")
+        t.add_column("Δ %", justify="right")
+    for rec in table.to_dict("records"):
+        unit = rec["unit"]
+        cells = [escape(rec["description"]), escape(_fmt_metric(rec[labels[0]], unit))]
+        for lab in labels[1:]:
+            pct = rec[f"delta_pct_{lab}"]
+            cells += [escape(_fmt_metric(rec[lab], unit)), escape(_fmt_metric(rec[f"delta_{lab}"], unit, signed=True)),
+                      "-" if pct is None or (isinstance(pct, float) and math.isnan(pct)) else f"{pct:+.1f} %"]
+        t.add_row(*cells)
+    console.print(t)
+    for lab, status in zip(labels, table.iloc[0][labels]):
+        if status != "optimal":
+            _error(f"'{lab}' is not an optimal result (status {status}); its figures are missing (n/a).",
+                   label="Warning")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        table.to_csv(target, index=False)
+    except OSError as exc:
+        raise UsageProblem(f"the table cannot be written to '{target}' ({exc.strerror or exc})", option="--csv",
+                           fix="check the path and its permissions") from None
+    console.print(f"Comparison written to {escape(str(target))}", soft_wrap=True)
+
+
+# ----------------------------------------------------------------------------------------
+# report
+# ----------------------------------------------------------------------------------------
+@app.command("report")
+@_guarded
+def report_cmd(
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Results directory written by 'silkgrid run'.")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="HTML file to write (default: DIR/report.html).", show_default=False)] = None,
+    week: Annotated[int, typer.Option("--week", min=1, help="Week of the dispatch charts (1 = first 7 days).")] = 1,
+) -> None:
+    """Write a self-contained HTML report (map, capacity, dispatch, prices, exports, CBAM, costs) and
+    PNG charts (DIR/figures/) for a results directory."""
+    from silkgrid.report import write_report
+
+    page = write_report(directory, out, week=week)
+    _stdout().print(f"Report written to {escape(str(page))}", soft_wrap=True)
 
 
 # ----------------------------------------------------------------------------------------

@@ -51,6 +51,8 @@ class Result:
     solver: dict = field(default_factory=dict)
     weather: str = ""
     """How the weather profiles behind the result were made (from the scenario)."""
+    network: dict = field(default_factory=dict)
+    """Element metadata for reports (:func:`network_info`); written as ``network.json``."""
 
     @property
     def optimal(self) -> bool:
@@ -124,6 +126,9 @@ class Result:
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
         try:
             (tmp / "summary.json").write_text(json.dumps(self.summary, indent=2) + "\n")
+            if self.network and self.optimal and self.tables:
+                net = {**self.network, "weights_h": [float(x) for x in self.weights]}
+                (tmp / "network.json").write_text(json.dumps(_clean(net), indent=1) + "\n")
             for name, df in {**self.tables, **self.hourly}.items():
                 df.to_parquet(tmp / f"{name}.parquet")
                 if csv:
@@ -139,6 +144,53 @@ class Result:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         return path
+
+
+def network_info(scenario) -> dict:
+    """What a report needs beyond the tables: scenario identity, node coordinates, link ends.
+
+    Plain JSON-serialisable data (``network.json``, see ``docs/results.md``).
+    """
+    return {
+        "scenario": {"name": scenario.name, "description": (scenario.description or "").strip(),
+                     "weather": scenario.weather, "source": scenario.source_file,
+                     "time": scenario.time.model_dump(mode="json")},
+        "nodes": [{"id": n.id, "name": n.name, "country": n.country, "lat": n.lat, "lon": n.lon}
+                  for n in scenario.nodes],
+        "links": [{"id": ln.id, "from_node": ln.from_node, "to_node": ln.to_node, "length_km": ln.length_km,
+                   "bidirectional": ln.bidirectional} for ln in scenario.links],
+        "markets": [{"id": m.id, "node": m.node} for m in scenario.markets],
+    }
+
+
+def read_dir(path: str | Path) -> dict:
+    """Read a results directory into plain data, without a :class:`Result`.
+
+    Returns ``{"path", "summary": dict, "network": dict (empty if absent), "weights":
+    pandas Series (h per snapshot) or None, "tables": {name: DataFrame}, "hourly": {name:
+    DataFrame indexed by snapshot}}``.  Element and hourly tables are told apart by their
+    index (hourly tables are indexed by ``snapshot``).
+    """
+    path = Path(path)
+    summary_file = path / "summary.json"
+    if not summary_file.is_file():
+        from silkgrid.errors import SilkGridError
+        raise SilkGridError(f"'{path}' is not a SilkGrid results directory (no summary.json); "
+                            "write one with 'silkgrid run --out DIR'")
+    summary = json.loads(summary_file.read_text())
+    net_file = path / "network.json"
+    network = json.loads(net_file.read_text()) if net_file.is_file() else {}
+    tables: dict[str, pd.DataFrame] = {}
+    hourly: dict[str, pd.DataFrame] = {}
+    for f in sorted(path.glob("*.parquet")):
+        df = pd.read_parquet(f)
+        (hourly if df.index.name == "snapshot" else tables)[f.stem] = df
+    weights = None
+    if "weights_h" in network and hourly:
+        idx = next(iter(hourly.values())).index
+        weights = pd.Series(network.pop("weights_h"), index=idx, name="weight_h", dtype=float)
+    return {"path": path, "summary": summary, "network": network, "weights": weights,
+            "tables": tables, "hourly": hourly}
 
 
 def _clean(obj):
@@ -277,6 +329,7 @@ def extract(name: str, built: BuiltModel, sol: LPSolution, message: str, solver:
         "link_flow_mw": wide(fwd - bwd, a.link_ids),
         "link_losses_mw": wide(losses, a.link_ids),
         "unserved_mw": wide(node_unserved, a.node_ids),
+        "demand_mw": wide(node_demand, a.node_ids),
         "market_sales_mw": wide(v["market_sell"] - v["market_buy"], a.market_ids),
     }
     if price is not None:

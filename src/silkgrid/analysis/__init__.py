@@ -8,6 +8,7 @@ Definitions and formulas: ``docs/analysis.md``.
 from silkgrid.analysis._common import CORRIDOR_PATH, CORRIDOR_SEGMENTS, EU_MARKETS, directional_flows, resolve_path
 from silkgrid.analysis.cbam import (DEFAULT_EMISSION_FACTORS, ETS_PRICE_EUR_PER_T, cbam_cost, hourly_matching,
                                    matching_shares)
+from silkgrid.analysis.counterfactual import co2_avoided, counterfactual_scenario
 from silkgrid.analysis.costs import (cost_by_country, cost_by_node_technology, cost_components, curtailment,
                                      emissions, unserved_energy)
 from silkgrid.analysis.exports import (EU_NODES, delivered_cost, delivery_duration_curve, eu_deliveries,
@@ -17,8 +18,9 @@ from silkgrid.analysis.market import (capture_prices, congestion_rent, export_re
 
 __all__ = [
     "CORRIDOR_PATH", "CORRIDOR_SEGMENTS", "DEFAULT_EMISSION_FACTORS", "ETS_PRICE_EUR_PER_T", "EU_MARKETS", "EU_NODES",
-    "capture_prices", "cbam_cost", "congestion_rent", "cost_by_country", "cost_by_node_technology",
-    "cost_components", "curtailment", "delivered_cost", "delivery_duration_curve", "directional_flows",
+    "capture_prices", "cbam_cost", "co2_avoided", "congestion_rent", "cost_by_country", "cost_by_node_technology",
+    "cost_components", "counterfactual_scenario", "curtailment", "delivered_cost", "delivery_duration_curve",
+    "directional_flows",
     "emissions", "eu_deliveries", "export_revenue", "hourly_eu_delivery", "hourly_matching", "link_utilisation",
     "matching_shares", "price_duration_curves", "price_statistics", "resolve_path", "unserved_energy",
 ]

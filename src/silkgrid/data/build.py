@@ -531,7 +531,7 @@ def build_corridor_scenario(year: int = 2030, weather_year: int = 1, resolution:
         if u.technology == "hydro_reservoir":
             storage.append({"id": u.id, "node": u.node, "technology": "hydro_reservoir",
                             "power_capacity_mw": u.capacity_mw, "energy_capacity_mwh": reservoir_mwh[u.id],
-                            "efficiency_charge": params["reservoir_charge_efficiency"],
+                            "can_charge": False,
                             "efficiency_discharge": 1.0,
                             "inflow_mw": inflow[u.node] * (u.capacity_mw / hydro_cap[u.node])})
             continue

@@ -636,7 +636,8 @@ class _Importer:
         for el, row in su.iterrows():
             sid = self.ids.make("storage", el, (comp, str(el)))
             c = float(pmax[el])
-            if not (math.isfinite(c) and c > 0) or float(pmin[el]) != -c:
+            can_charge = float(pmin[el]) != 0.0  # p_min_pu = 0: a reservoir that cannot pump
+            if not (math.isfinite(c) and c > 0) or float(pmin[el]) not in (-c, 0.0):
                 raise self.err(f"p_min_pu {float(pmin[el]):g} / p_max_pu {c:g} cannot be represented; "
                                "SilkGrid storage charges and discharges up to the same power", comp, el,
                                "p_min_pu", fix)
@@ -673,7 +674,7 @@ class _Importer:
                         "efficiency_charge": float(eff_s[el]), "efficiency_discharge": float(eff_d[el]),
                         "standing_loss_per_hour": float(loss[el]), "cyclic": cyclic,
                         "initial_state_mwh": initial, "inflow_mw": self.profile(flow), "spillage": True,
-                        "variable_cost_eur_per_mwh": float(mc[el])})
+                        "can_charge": can_charge, "variable_cost_eur_per_mwh": float(mc[el])})
         return out, techs
 
     def stores(self) -> tuple[list[dict], list[dict]]:
@@ -865,6 +866,9 @@ def to_network(scenario: Scenario | str | Path | dict, *, tie_links: bool = Fals
     if pol.firm_exports:
         raise refuse("firm export contracts have no PyPSA equivalent", "policies",
                      pol.firm_exports[0].id, "firm_exports", "remove firm_exports")
+    if pol.cbam_hourly_matching:
+        raise refuse("CBAM hourly matching has no PyPSA equivalent", "policies", None,
+                     "cbam_hourly_matching", "set cbam_hourly_matching to false")
 
     a = build_arrays(sc)
     snaps = a.snapshots
@@ -946,8 +950,11 @@ def to_network(scenario: Scenario | str | Path | dict, *, tie_links: bool = Fals
                   efficiency_store=s.efficiency_charge, efficiency_dispatch=s.efficiency_discharge,
                   standing_loss=s.standing_loss_per_hour, cyclic_state_of_charge=bool(s.cyclic),
                   state_of_charge_initial=0.0 if s.cyclic else init, inflow=series(inflow),
-                  marginal_cost=a.sto_marginal[i] * K, **kw)
+                  marginal_cost=a.sto_marginal[i] * K, p_min_pu=-1.0 if s.can_charge else 0.0, **kw)
             continue
+        if not s.can_charge:
+            raise refuse("a store that cannot charge needs a PyPSA StorageUnit", "storage", s.id, "can_charge",
+                         "give the storage a max_hours ratio")
         if np.any(inflow > 0):
             raise refuse("inflow into storage without max_hours cannot be exported", "storage", s.id,
                          "inflow_mw", "give the storage a max_hours ratio (a PyPSA StorageUnit)")

@@ -90,6 +90,7 @@ class NetworkArrays:
     sto_energy: Capacity
     sto_max_hours: np.ndarray  #: nan where energy is sized separately
     sto_unlimited_power: np.ndarray
+    sto_can_charge: np.ndarray
     sto_eff_charge: np.ndarray
     sto_eff_discharge: np.ndarray
     sto_standing_loss: np.ndarray
@@ -127,10 +128,42 @@ class NetworkArrays:
     firm_export_node: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     firm_export_min_gw: np.ndarray = field(default_factory=lambda: np.zeros(0))  #: nan = none
     firm_export_min_gwh: np.ndarray = field(default_factory=lambda: np.zeros(0))  #: per year, nan = none
+    # CBAM hourly matching (policies.cbam_hourly_matching); cbam_link = -1: policy off
+    cbam_link: int = -1  #: index of the last link of cbam_path (delivers into the EU end)
+    cbam_forward: bool = True  #: whether the path crosses that link from_node -> to_node
+    cbam_eff: float = 1.0  #: efficiency of that link in the path direction
+    cbam_gens: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  #: contracted generators
+    cbam_gen_eff: np.ndarray = field(default_factory=lambda: np.zeros(0))  #: path efficiency to the EU end
 
     @property
     def n_snapshots(self) -> int:
         return len(self.snapshots)
+
+
+def cbam_path_arrays(sc: Scenario) -> dict:
+    """The CBAM-matching arrays of ``policies`` (empty dict when the policy is off).
+
+    Uses the path orientation and producer efficiencies of ``silkgrid.analysis.cbam`` so the
+    constraint and the ex-post ``hourly_matching`` share one definition.  Raises
+    :class:`~silkgrid.errors.SilkGridError` for a broken path or a producer off the path.
+    """
+    pol = sc.policies
+    if not pol.cbam_hourly_matching:
+        return {}
+    from silkgrid.analysis._common import resolve_path  # lazy: analysis sits above the model
+    from silkgrid.analysis.cbam import _contracted
+
+    steps = resolve_path(sc, pol.cbam_path)
+    effs = _contracted(sc, steps, pol.cbam_contracted_generators)
+    gidx = {g.id: i for i, g in enumerate(sc.generators)}
+    last = steps[-1]
+    return {
+        "cbam_link": [ln.id for ln in sc.links].index(last.link),
+        "cbam_forward": last.forward,
+        "cbam_eff": float(last.efficiency),
+        "cbam_gens": np.array([gidx[g] for g in effs], dtype=int),
+        "cbam_gen_eff": np.array(list(effs.values()), dtype=float),
+    }
 
 
 #: Per-unit profile values below this are set to zero: they carry no energy (1e-6 of capacity)
@@ -257,6 +290,7 @@ def build_arrays(sc: Scenario, snapshots: Snapshots | None = None) -> NetworkArr
         sto_energy=sto_energy,
         sto_max_hours=mh,
         sto_unlimited_power=np.array([s.unlimited_power for s in sto], dtype=bool),
+        sto_can_charge=np.array([s.can_charge for s in sto], dtype=bool),
         sto_eff_charge=np.array([s.efficiency_charge for s in sto]),
         sto_eff_discharge=np.array([s.efficiency_discharge for s in sto]),
         sto_standing_loss=np.array([s.standing_loss_per_hour for s in sto]),
@@ -294,4 +328,5 @@ def build_arrays(sc: Scenario, snapshots: Snapshots | None = None) -> NetworkArr
         firm_export_min_gw=np.array([np.nan if f.min_mw is None else f.min_mw * MW for f in fe]),
         firm_export_min_gwh=np.array([np.nan if f.min_mwh_per_year is None else f.min_mwh_per_year * MW
                                       for f in fe]),
+        **cbam_path_arrays(sc),
     )

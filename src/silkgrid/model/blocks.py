@@ -109,7 +109,7 @@ def add_storage(lp: LinearProgram, ctx: BuildContext) -> None:
     p_hi = np.where(p_ext | unl, np.inf, P.existing)[:, None]
     e_fixed_hi = np.where(has_mh, mh * P.existing, E.existing)
     e_hi = np.where(e_ext | (has_mh & p_ext), np.inf, e_fixed_hi)[:, None]
-    ch = lp.add_variables("sto_charge", (S, T), upper=p_hi)
+    ch = lp.add_variables("sto_charge", (S, T), upper=np.where(a.sto_can_charge[:, None], p_hi, 0.0))
     dis = lp.add_variables("sto_discharge", (S, T), upper=p_hi,
                            cost=a.sto_marginal[:, None] * ctx.w[None, :])
     soc = lp.add_variables("sto_soc", (S, T), upper=e_hi)
@@ -243,3 +243,27 @@ def add_policies(lp: LinearProgram, ctx: BuildContext) -> None:
         for r, k in zip(rows, yearly):
             for cols, coef in zip(*link_net_import(lp, ctx, a.firm_export_node[k])):
                 lp.add_terms(r, cols, coef * ctx.w[None, :])
+
+
+def add_cbam_matching(lp: LinearProgram, ctx: BuildContext) -> None:
+    """CBAM hourly matching (``policies.cbam_hourly_matching``), one row per snapshot:
+
+    ``e_last * flow_last[t] - sum_g e_g * p[g, t] <= 0``: the power the last link of the CBAM
+    path delivers into the EU end (in the path direction, after its losses) is at most the
+    contracted producers' output times the path efficiencies from each producer's node to
+    the EU end (``e_g``), as in ``silkgrid.analysis.cbam.hourly_matching``.
+    """
+    a = ctx.arrays
+    k = a.cbam_link
+    if k < 0:
+        return
+    if a.cbam_forward:
+        flow = lp.variables["link_forward"][k]
+    else:
+        bi = np.flatnonzero(a.link_bidirectional)
+        flow = lp.variables["link_backward"][int(np.flatnonzero(bi == k)[0])]
+    rows = lp.add_constraints("cbam_matching", ctx.T, upper=0.0)
+    lp.add_terms(rows, flow, a.cbam_eff)
+    if a.cbam_gens.size:
+        p = lp.variables["gen_p"][a.cbam_gens]  # (G_c, T)
+        lp.add_terms(rows[None, :], p, -a.cbam_gen_eff[:, None])

@@ -21,7 +21,7 @@ from silkgrid.scenario.schema import Scenario
 
 #: Blocks in assembly order.  Policies come last: they refer to earlier variables.
 BLOCKS = (blocks.add_generators, blocks.add_storage, blocks.add_links, blocks.add_loads,
-          blocks.add_markets, blocks.add_policies)
+          blocks.add_markets, blocks.add_policies, blocks.add_cbam_matching)
 
 #: Families of capacity that ``fixed_capacities`` keys may name ("family/element_id").
 CAPACITY_FAMILIES = ("generators", "storage_power", "storage_energy", "links")

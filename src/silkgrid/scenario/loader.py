@@ -18,7 +18,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from silkgrid.errors import ScenarioError
+from silkgrid.errors import ScenarioError, SilkGridError
 from silkgrid.scenario.schema import MAX_NUMBER, ProfileRef, Scenario
 
 #: Sections that are lists of elements with an ``id``; ``extends`` merges them by id.
@@ -413,7 +413,36 @@ def check_references(sc: Scenario) -> None:
         need(c, countries, "country", f"policies.min_renewable_share.{c}")
     for i, fe in enumerate(pol.firm_exports):
         need(fe.node, nodes, "node", f"policies.firm_exports[{i}].node")
+    _check_cbam_policy(sc, need)
     _check_time(sc)
+
+
+def _check_cbam_policy(sc: Scenario, need) -> None:
+    """``policies.cbam_*``: known ids, a connected path, contracted producers upstream on it."""
+    pol, label = sc.policies, sc.source_file
+    link_ids = {ln.id for ln in sc.links}
+    gen_ids = {g.id for g in sc.generators}
+    for i, lid in enumerate(pol.cbam_path):
+        need(lid, link_ids, "link", f"policies.cbam_path[{i}]")
+    for i, gid in enumerate(pol.cbam_contracted_generators or []):
+        need(gid, gen_ids, "generator", f"policies.cbam_contracted_generators[{i}]")
+    if not pol.cbam_hourly_matching:
+        return
+    if not pol.cbam_path:
+        raise ScenarioError("cbam_hourly_matching is on but no cbam_path is given", file=label,
+                            field="policies.cbam_path",
+                            fix="list the link ids from the origin node to the EU landing node, "
+                                "e.g. [caspian_hvdc, az_ge_500kv, black_sea_hvdc]")
+    from silkgrid.model.arrays import cbam_path_arrays  # lazy: the model imports the schema
+
+    try:
+        cbam_path_arrays(sc)
+    except SilkGridError as exc:
+        field = ("policies.cbam_contracted_generators" if "contracted generator" in str(exc)
+                 else "policies.cbam_path")
+        raise ScenarioError(str(exc), file=label, field=field,
+                            fix="give links that form a chain from the origin to the EU landing node, "
+                                "and producers on a node of that chain before the landing node") from None
 
 
 def _timestamp(text: str, label: str | None, field: str, fix: str) -> pd.Timestamp:

@@ -213,6 +213,8 @@ class Storage(_Strict):
     """Upper bound on total energy capacity, MWh (None: unlimited)."""
     max_hours: Annotated[float, Field(gt=0, le=1e6, allow_inf_nan=False)] | None = None
     """Fixed energy/power ratio, h: energy capacity = max_hours x power capacity."""
+    can_charge: bool = True
+    """Whether the store may take energy from the grid (false: a reservoir filled by inflow only)."""
     efficiency_charge: Efficiency = 1.0
     """Stored / drawn from the grid when charging."""
     efficiency_discharge: Efficiency = 1.0
@@ -385,6 +387,14 @@ class Policies(_Strict):
     """Per country: renewable generation in the country >= share x its demand."""
     firm_exports: list[FirmExport] = Field(default_factory=list)
     """Firm export contracts into nodes (hourly MW or yearly MWh)."""
+    cbam_hourly_matching: bool = False
+    """CBAM hourly matching as a constraint: in every snapshot the power delivered into the EU end of
+    ``cbam_path`` by its last link <= contracted output x the path efficiencies from each producer's
+    node to the EU end (the definition of ``analysis.hourly_matching``)."""
+    cbam_path: list[Id] = Field(default_factory=list)
+    """Link ids from the origin node to the EU landing node (required when cbam_hourly_matching is on)."""
+    cbam_contracted_generators: list[Id] | None = None
+    """Generators whose output may back CBAM exports (default: renewable generators at the path's origin node)."""
 
 
 class UnservedEnergy(_Strict):
@@ -401,6 +411,8 @@ class SolverOptions(_Strict):
     """HiGHS solver: interior point (ipm), simplex, pdlp or choose."""
     crossover: bool = False
     """Run crossover after interior point (vertex solution, exact duals; slower)."""
+    simplex_strategy: Literal["dual", "primal"] = "dual"
+    """Simplex variant when method is simplex; primal was about 2x faster on corridor LPs (benchmarks/)."""
     time_limit_s: Annotated[float, Field(gt=0)] | None = None
     """Stop after this many seconds."""
     threads: Annotated[int, Field(ge=0)] = 0

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from silkgrid.model.build import build_model
-from silkgrid.results import Result, extract
+from silkgrid.results import Result, extract, network_info
 from silkgrid.scenario.loader import load_scenario
 from silkgrid.scenario.schema import Scenario, SolverOptions
 from silkgrid.solve.diagnose import plain_message
@@ -48,4 +48,6 @@ def solve(scenario: Scenario | str | Path | dict, *, options: SolverOptions | di
         "nonzeros": built.lp.n_nonzeros,
         "iterations": sol.iterations,
     }
-    return extract(sc.name, built, sol, message, solver, weather=sc.weather)
+    res = extract(sc.name, built, sol, message, solver, weather=sc.weather)
+    res.network = network_info(sc)
+    return res

@@ -68,6 +68,7 @@ def configure(h: highspy.Highs, options: SolverOptions) -> None:
     h.setOptionValue("output_flag", bool(options.log))
     h.setOptionValue("solver", options.method)
     h.setOptionValue("run_crossover", "on" if options.crossover else "off")
+    h.setOptionValue("simplex_strategy", {"dual": 1, "primal": 4}[options.simplex_strategy])
     h.setOptionValue("presolve", "on" if options.presolve else "off")
     if options.time_limit_s is not None:
         h.setOptionValue("time_limit", float(options.time_limit_s))
