@@ -283,7 +283,8 @@ def _check_not_inside(out: Path, scenario_file: str | None) -> None:
 class _Stages:
     """Progress of the stages load / build / solve / write on stderr."""
 
-    LABELS = {"load": "load scenario", "build": "build model", "solve": "solve", "write": "write results"}
+    LABELS = {"load": "load scenario", "build": "build model", "solve": "solve", "write": "write results",
+              "metrics": "corridor metrics", "counterfactual": "counterfactual solve"}
 
     def __init__(self, console: Console, enabled: bool) -> None:
         self.console = console
@@ -561,6 +562,12 @@ def run(
             written = result.to_dir(out_path, csv=csv)
             if cf is not None:
                 _write_counterfactual(written, cf)
+            answers = None
+            if result.optimal:
+                from silkgrid.analysis.metrics import write_metrics
+
+                stages("metrics")
+                answers = write_metrics(written, result, sc)
         except OSError as exc:
             raise UsageProblem(f"the results cannot be written to '{out}' ({exc.strerror or exc})",
                                option="--out", fix="check the path and its permissions") from None
@@ -568,6 +575,8 @@ def run(
     console = _stdout()
     if not quiet:
         print_headline(result, console)
+        if answers is not None:
+            print_answers(answers, console)
         if cf is not None:
             print_counterfactual(cf, console)
     if result.optimal:
@@ -581,6 +590,38 @@ def run(
     _error(result.message, label=f"Not optimal ({result.status})")
     console.print(f"summary.json written to {escape(str(written))}", soft_wrap=True)
     raise typer.Exit(EXIT_NOT_OPTIMAL)
+
+
+def print_answers(answers: dict, console: Console) -> None:
+    """Corridor answers from metrics.json: EU deliveries, delivered cost, CBAM matching."""
+    t = Table(title="Corridor answers (metrics.json, metrics/)", title_justify="left", show_header=False,
+              box=None, pad_edge=False)
+    t.add_column("figure", style="bold")
+    t.add_column("value")
+    eu = answers.get("eu_deliveries")
+    if eu:
+        t.add_row(f"Delivered into the EU ({', '.join(eu['eu_nodes'])})",
+                  f"{fmt_energy(eu.get('delivered_mwh'))} /yr net, peak {fmt_mw(eu.get('peak_delivery_mw'))} MW")
+    path = answers.get("export_path", {})
+    if path.get("links"):
+        t.add_row("Export path", escape(" -> ".join(path["links"]) + f" ({path.get('chosen', '')})"))
+    dc = answers.get("delivered_cost")
+    if dc:
+        segs = ", ".join(f"{k} {v:.1f}" for k, v in (dc.get("segments_eur_per_mwh") or {}).items() if v is not None)
+        t.add_row("Delivered cost at the landing point",
+                  f"{fmt_price(dc.get('delivered_cost_eur_per_mwh'))} ({escape(segs)})")
+    cb = answers.get("cbam")
+    if cb:
+        share = cb.get("matched_share")
+        flag = " [assumed default factor]" if cb.get("default_factor_is_assumption") else ""
+        t.add_row("CBAM hourly matched share", "n/a" if share is None else f"{share:.1%}")
+        t.add_row("CBAM certificates: default / with matching",
+                  f"{fmt_eur_per_yr(cb.get('default_certificate_cost_eur'))} / "
+                  f"{fmt_eur_per_yr(cb.get('matched_certificate_cost_eur'))}{escape(flag)}")
+    for note in answers.get("notes", []):
+        t.add_row("Note", escape(note))
+    if t.row_count:
+        console.print(t)
 
 
 # ----------------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ units in the column/key names (``_mwh``, ``_eur``, ``_eur_per_mwh``, ``_t``, ``_
 Definitions and formulas: ``docs/analysis.md``.
 """
 
-from silkgrid.analysis._common import CORRIDOR_PATH, CORRIDOR_SEGMENTS, EU_MARKETS, directional_flows, resolve_path
+from silkgrid.analysis._common import (CORRIDOR_PATH, CORRIDOR_SEGMENTS, EU_MARKETS, directional_flows, export_path,
+                                      resolve_path)
 from silkgrid.analysis.cbam import (DEFAULT_EMISSION_FACTORS, ETS_PRICE_EUR_PER_T, cbam_cost, hourly_matching,
                                    matching_shares)
 from silkgrid.analysis.counterfactual import co2_avoided, counterfactual_scenario
@@ -20,7 +21,7 @@ __all__ = [
     "CORRIDOR_PATH", "CORRIDOR_SEGMENTS", "DEFAULT_EMISSION_FACTORS", "ETS_PRICE_EUR_PER_T", "EU_MARKETS", "EU_NODES",
     "capture_prices", "cbam_cost", "co2_avoided", "congestion_rent", "cost_by_country", "cost_by_node_technology",
     "cost_components", "counterfactual_scenario", "curtailment", "delivered_cost", "delivery_duration_curve",
-    "directional_flows",
+    "directional_flows", "export_path",
     "emissions", "eu_deliveries", "export_revenue", "hourly_eu_delivery", "hourly_matching", "link_utilisation",
     "matching_shares", "price_duration_curves", "price_statistics", "resolve_path", "unserved_energy",
 ]

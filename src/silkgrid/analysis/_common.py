@@ -119,3 +119,38 @@ def along_path(step: PathStep, fwd: pd.DataFrame, bwd: pd.DataFrame) -> tuple[pd
     node), MW per snapshot, counting only flow in the direction of the path."""
     sent = fwd[step.link] if step.forward else bwd[step.link]
     return sent, sent * step.efficiency
+
+
+def export_path(scenario: Scenario) -> tuple[tuple[str, ...] | None, str]:
+    """The export path for CBAM: the corridor default if present, else the chain of links from
+    the node farthest from the first market's node to that node (fewest links)."""
+    links = {ln.id: ln for ln in scenario.links}
+    if all(lid in links for lid in CORRIDOR_PATH):
+        return CORRIDOR_PATH, "the corridor's default path"
+    if not scenario.markets:
+        return None, "the scenario has no external market, so there is no export landing point"
+    land = scenario.markets[0].node
+    adj: dict[str, list[tuple[str, str]]] = {}
+    for ln in scenario.links:
+        adj.setdefault(ln.to_node, []).append((ln.from_node, ln.id))
+        if ln.bidirectional:
+            adj.setdefault(ln.from_node, []).append((ln.to_node, ln.id))
+    prev, frontier = {land: None}, [land]
+    while frontier:
+        nxt = []
+        for n in frontier:
+            for m, lid in adj.get(n, []):
+                if m not in prev:
+                    prev[m] = (n, lid)
+                    nxt.append(m)
+        if not nxt:
+            break
+        frontier = nxt
+    origin = frontier[0]
+    if origin == land:
+        return None, f"no link leads into the market node '{land}'"
+    path, n = [], origin
+    while prev[n] is not None:
+        n, lid = prev[n]
+        path.append(lid)
+    return tuple(path), f"inferred: the longest chain of links into the market node '{land}'"
