@@ -167,3 +167,31 @@ def test_matching_producer_in_the_middle_of_the_path():
     assert out["contracted_generators"] == ["wind"]
     assert out["matched_share"] == approx(19 / 180.5)
     assert out["saving_eur"] == approx(19 * 1.0 * 100)
+
+
+def test_matching_needs_flow_on_every_border() -> None:
+    """Annex IV asks for firm nomination on every border: matched energy must cross each link.
+
+    A (wind 50 MW, load 50 MW) -> B (gas 200 MW at 10 EUR/MWh) -> EU (market 100 EUR/MWh, 100 MW),
+    2 h, lossless links A->B 10 MW and B->EU 100 MW. Wind serves A's load, so A->B carries 0;
+    B's gas fills the export: exported 100 MWh/h, contracted wind at the border 50 MWh/h, but
+    nothing crosses A->B, so the matched share is 0 (it would be 50 % without the border bound).
+    """
+    sc = silkgrid.load_scenario({
+        "time": {"hours": 2, "annualise": False},
+        "nodes": [{"id": "A", "country": "KZ"}, {"id": "B", "country": "AZ"}, {"id": "EU", "country": "RO"}],
+        "carriers": [{"id": "wind", "renewable": True}, {"id": "gas", "fuel_cost_eur_per_mwh_th": 10}],
+        "technologies": [{"id": "wt", "carrier": "wind"}, {"id": "gt", "carrier": "gas"}],
+        "generators": [{"id": "wA", "node": "A", "technology": "wt", "capacity_mw": 50},
+                       {"id": "gB", "node": "B", "technology": "gt", "capacity_mw": 200}],
+        "links": [{"id": "AB", "from_node": "A", "to_node": "B", "capacity_mw": 10, "bidirectional": False},
+                  {"id": "BE", "from_node": "B", "to_node": "EU", "capacity_mw": 100, "bidirectional": False}],
+        "loads": [{"id": "dA", "node": "A", "demand_mw": 50}],
+        "markets": [{"id": "m", "node": "EU", "price_eur_per_mwh": 100, "export_capacity_mw": 100}],
+    })
+    r = silkgrid.solve(sc, options={"method": "simplex"})
+    h = hourly_matching(r, sc, ("AB", "BE"))
+    assert h["exported_mwh"].sum() == pytest.approx(200.0, rel=1e-9)
+    assert h["contracted_at_border_mwh"].sum() == pytest.approx(100.0, rel=1e-9)
+    assert h["nominated_at_border_mwh"].sum() == pytest.approx(0.0, abs=1e-9)
+    assert h["matched_mwh"].sum() == pytest.approx(0.0, abs=1e-9)

@@ -144,3 +144,32 @@ def test_pypsa_export_refuses_the_policy():
 
     with pytest.raises(PyPSAConversionError, match="CBAM hourly matching"):
         to_network(with_policy(four_hours()))
+
+
+def test_policy_requires_flow_on_every_border() -> None:
+    """With matching on, power landing in the EU must also cross the first border.
+
+    Same chain as tests/test_analysis_cbam.py::test_matching_needs_flow_on_every_border:
+    without the policy gas at B exports 100 MW for 90 EUR/MWh margin: objective
+    -2 h x 100 MW x 90 = -18,000 EUR. With the policy nothing may land in the EU that did
+    not cross A->B as contracted wind, and A's wind is all needed for A's load (VoLL 10,000
+    EUR/MWh makes shedding it worse than not exporting): exports 0, objective 0.
+    """
+    base = {
+        "time": {"hours": 2, "annualise": False},
+        "nodes": [{"id": "A", "country": "KZ"}, {"id": "B", "country": "AZ"}, {"id": "EU", "country": "RO"}],
+        "carriers": [{"id": "wind", "renewable": True}, {"id": "gas", "fuel_cost_eur_per_mwh_th": 10}],
+        "technologies": [{"id": "wt", "carrier": "wind"}, {"id": "gt", "carrier": "gas"}],
+        "generators": [{"id": "wA", "node": "A", "technology": "wt", "capacity_mw": 50},
+                       {"id": "gB", "node": "B", "technology": "gt", "capacity_mw": 200}],
+        "links": [{"id": "AB", "from_node": "A", "to_node": "B", "capacity_mw": 10, "bidirectional": False},
+                  {"id": "BE", "from_node": "B", "to_node": "EU", "capacity_mw": 100, "bidirectional": False}],
+        "loads": [{"id": "dA", "node": "A", "demand_mw": 50}],
+        "markets": [{"id": "m", "node": "EU", "price_eur_per_mwh": 100, "export_capacity_mw": 100}],
+    }
+    free = silkgrid.solve(base, options={"method": "simplex"})
+    assert free.objective == pytest.approx(-18_000.0, rel=1e-9)
+    base["policies"] = {"cbam_hourly_matching": True, "cbam_path": ["AB", "BE"]}
+    matched = silkgrid.solve(base, options={"method": "simplex"})
+    assert matched.objective == pytest.approx(0.0, abs=1e-6)
+    assert matched.tables["markets"]["sold_mwh"].sum() == pytest.approx(0.0, abs=1e-6)

@@ -40,6 +40,21 @@ DEFAULT_EMISSION_FACTORS: dict[str, dict] = {
 }
 
 
+def producer_positions(scenario: Scenario, steps, contracted) -> dict[str, int]:
+    """generator id -> index of its node on the path (0 = the start node)."""
+    nodes = [steps[0].sending] + [s.receiving for s in steps]
+    gens = {g.id: g for g in scenario.generators}
+    return {gid: nodes.index(gens[gid].node) for gid in _contracted(scenario, steps, contracted)}
+
+
+def border_bounds(steps) -> list[tuple[int, float]]:
+    """For every path link but the last: (index k, product of efficiencies from link k to the
+    landing node).  Power matched at the EU end can use link k only as far as power flows
+    through it in the path direction; producers beyond link k do not need it."""
+    effs = [s.efficiency for s in steps]
+    return [(k, float(np.prod(effs[k:]))) for k in range(len(steps) - 1)]
+
+
 def _contracted(scenario: Scenario, steps, contracted) -> dict[str, float]:
     """generator id -> product of the path efficiencies from its node to the landing node."""
     nodes = [steps[0].sending] + [s.receiving for s in steps]
@@ -70,7 +85,12 @@ def hourly_matching(result: Result, scenario: Scenario, path=CORRIDOR_PATH, *, c
       in the path direction, after its losses (MW x snapshot weight);
     * ``contracted_at_border_mwh``: sum over contracted generators of output x product of the
       efficiencies of the links from the generator's node to the landing node;
-    * ``matched_mwh`` = min(exported, contracted at border); ``unmatched_mwh`` = the rest;
+    * ``nominated_at_border_mwh``: the least, over the path's links before the last, of the
+      power flowing through the link in the path direction x the efficiencies from it to the
+      landing node, plus contracted output that enters the path after that link (firm
+      nomination of interconnection capacity on every border, Annex IV);
+    * ``matched_mwh`` = min(exported, contracted at border, nominated at border);
+      ``unmatched_mwh`` = the rest;
     * ``matched_share`` = matched / exported (NaN when nothing is exported).
 
     ``contracted``: generator ids (default: every renewable generator at the path's start
@@ -89,10 +109,21 @@ def hourly_matching(result: Result, scenario: Scenario, path=CORRIDOR_PATH, *, c
     contracted_mw = pd.Series(0.0, index=gen.index)
     for gid, eff in eff_to_border.items():
         contracted_mw = contracted_mw + gen[gid] * eff
+    position = producer_positions(scenario, steps, contracted)
+    nominated_mw = pd.Series(np.inf, index=gen.index)
+    for k, eff in border_bounds(steps):
+        sent, _ = along_path(steps[k], fwd, bwd)
+        later = pd.Series(0.0, index=gen.index)
+        for gid, pos in position.items():
+            if pos > k:
+                later = later + gen[gid] * eff_to_border[gid]
+        nominated_mw = np.minimum(nominated_mw, sent * eff + later)
     exported = exported_mw * w
     avail = contracted_mw * w
-    matched = np.minimum(exported, avail)
+    nominated = (nominated_mw * w).where(np.isfinite(nominated_mw), exported)
+    matched = np.minimum(np.minimum(exported, avail), nominated)
     df = pd.DataFrame({"exported_mwh": exported, "contracted_at_border_mwh": avail,
+                       "nominated_at_border_mwh": nominated,
                        "matched_mwh": matched, "unmatched_mwh": exported - matched})
     df["matched_share"] = np.where(exported > 1e-9, matched / exported.where(exported > 1e-9, 1.0), np.nan)
     df.index.name = "snapshot"

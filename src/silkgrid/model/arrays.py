@@ -134,6 +134,9 @@ class NetworkArrays:
     cbam_eff: float = 1.0  #: efficiency of that link in the path direction
     cbam_gens: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  #: contracted generators
     cbam_gen_eff: np.ndarray = field(default_factory=lambda: np.zeros(0))  #: path efficiency to the EU end
+    cbam_borders: list = field(default_factory=list)
+    """Per path link before the last: (link index, forward, efficiency to the EU end, producers
+    downstream of it, their efficiencies to the EU end) for the nomination rows."""
 
     @property
     def n_snapshots(self) -> int:
@@ -151,13 +154,19 @@ def cbam_path_arrays(sc: Scenario) -> dict:
     if not pol.cbam_hourly_matching:
         return {}
     from silkgrid.analysis._common import resolve_path  # lazy: analysis sits above the model
-    from silkgrid.analysis.cbam import _contracted
+    from silkgrid.analysis.cbam import _contracted, border_bounds, producer_positions
 
     steps = resolve_path(sc, pol.cbam_path)
     effs = _contracted(sc, steps, pol.cbam_contracted_generators)
+    position = producer_positions(sc, steps, pol.cbam_contracted_generators)
     gidx = {g.id: i for i, g in enumerate(sc.generators)}
+    lidx = [ln.id for ln in sc.links]
     last = steps[-1]
     return {
+        "cbam_borders": [(lidx.index(steps[k].link), steps[k].forward, eff,
+                          np.array([gidx[g] for g, pos in position.items() if pos > k], dtype=int),
+                          np.array([effs[g] for g, pos in position.items() if pos > k], dtype=float))
+                         for k, eff in border_bounds(steps)],
         "cbam_link": [ln.id for ln in sc.links].index(last.link),
         "cbam_forward": last.forward,
         "cbam_eff": float(last.efficiency),

@@ -257,13 +257,24 @@ def add_cbam_matching(lp: LinearProgram, ctx: BuildContext) -> None:
     k = a.cbam_link
     if k < 0:
         return
-    if a.cbam_forward:
-        flow = lp.variables["link_forward"][k]
-    else:
-        bi = np.flatnonzero(a.link_bidirectional)
-        flow = lp.variables["link_backward"][int(np.flatnonzero(bi == k)[0])]
+    bi = np.flatnonzero(a.link_bidirectional)
+
+    def path_flow(link: int, forward: bool) -> np.ndarray:
+        if forward:
+            return lp.variables["link_forward"][link]
+        return lp.variables["link_backward"][int(np.flatnonzero(bi == link)[0])]
+
+    flow = path_flow(k, a.cbam_forward)
+    p = lp.variables["gen_p"]
     rows = lp.add_constraints("cbam_matching", ctx.T, upper=0.0)
     lp.add_terms(rows, flow, a.cbam_eff)
     if a.cbam_gens.size:
-        p = lp.variables["gen_p"][a.cbam_gens]  # (G_c, T)
-        lp.add_terms(rows[None, :], p, -a.cbam_gen_eff[:, None])
+        lp.add_terms(rows[None, :], p[a.cbam_gens], -a.cbam_gen_eff[:, None])
+    # firm nomination on every border: what lands in the EU must also have crossed each earlier
+    # link of the path, unless it entered the path after that link
+    for link, forward, eff, gens, gen_eff in a.cbam_borders:
+        rows = lp.add_constraints(f"cbam_nomination_{link}", ctx.T, upper=0.0)
+        lp.add_terms(rows, flow, a.cbam_eff)
+        lp.add_terms(rows, path_flow(link, forward), -eff)
+        if gens.size:
+            lp.add_terms(rows[None, :], p[gens], -gen_eff[:, None])
