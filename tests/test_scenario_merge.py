@@ -186,3 +186,18 @@ def test_bad_value_names_field(base_dir):
         silkgrid.load_scenario(child)
     assert exc.value.field == "links[0].efficiency"
     assert "1.5" in exc.value.message
+
+
+def test_built_data_set_label_loads_again(monkeypatch) -> None:
+    """Results record a built data set as '<data set corridor year=2040 weather_year=3>'; that label
+    (and the short and mapping forms) reach the builder with the same options."""
+    import silkgrid.data.build as build
+    from silkgrid.scenario import loader
+
+    calls = []
+    monkeypatch.setattr(build, "build_corridor_scenario", lambda **kw: calls.append(kw) or {"nodes": []})
+    for ref in ("<data set corridor year=2040 weather_year=3>", "corridor-2040",
+                {"dataset": "corridor", "year": 2040, "weather_year": 3}, "corridor"):
+        loader._built_dataset(ref, "test")
+    assert calls == [{"year": 2040, "weather_year": 3}, {"year": 2040}, {"year": 2040, "weather_year": 3}, {}]
+    assert loader._built_dataset("example", "test") is None  # a file-based data set

@@ -270,7 +270,7 @@ def reload_scenario(data: dict):
     ``network.json``; returns ``(scenario or None, reason)``."""
     meta = data["network"].get("scenario", {})
     source = meta.get("source")
-    if not source or source.startswith("<"):
+    if not source or source == "<dict>":
         return None, ("the scenario was given in memory (not as a file or data-set name), so its cost data "
                       "cannot be reloaded; write the report with 'silkgrid run --report' or "
                       "silkgrid.report.write_report(DIR, scenario=...)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import datetime
 import difflib
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,10 @@ def available_datasets() -> list[str]:
     return sorted(files + list(BUILT_DATASETS))
 
 
+#: ``<data set corridor year=2040 weather_year=3>``: how results name a built data set; loadable again.
+_BUILT_LABEL = re.compile(r"^<data set (?P<name>[A-Za-z_]+)(?P<options>(?: [a-z_]+=[0-9.]+)*)>$")
+
+
 def _built_dataset(ref: str | dict, label: str) -> tuple[str, dict] | None:
     """Build a code-built data set (``corridor``, ``corridor-2040``, or a mapping with options).
 
@@ -66,6 +71,9 @@ def _built_dataset(ref: str | dict, label: str) -> tuple[str, dict] | None:
             raise ScenarioError(
                 f"'extends' as a mapping needs 'dataset' set to one of: {', '.join(BUILT_DATASETS)}",
                 file=label, field="extends", fix="write e.g. 'extends: {dataset: corridor, year: 2040}'")
+    elif (m := _BUILT_LABEL.match(ref)) is not None:  # the label a built data set carries in results
+        name = m["name"]
+        options = dict(kv.split("=", 1) for kv in m["options"].split())
     else:
         name, _, year = ref.partition("-")
         if name not in BUILT_DATASETS:
