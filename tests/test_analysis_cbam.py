@@ -169,15 +169,10 @@ def test_matching_producer_in_the_middle_of_the_path():
     assert out["saving_eur"] == approx(19 * 1.0 * 100)
 
 
-def test_matching_needs_flow_on_every_border() -> None:
-    """Annex IV asks for firm nomination on every border: matched energy must cross each link.
-
-    A (wind 50 MW, load 50 MW) -> B (gas 200 MW at 10 EUR/MWh) -> EU (market 100 EUR/MWh, 100 MW),
-    2 h, lossless links A->B 10 MW and B->EU 100 MW. Wind serves A's load, so A->B carries 0;
-    B's gas fills the export: exported 100 MWh/h, contracted wind at the border 50 MWh/h, but
-    nothing crosses A->B, so the matched share is 0 (it would be 50 % without the border bound).
-    """
-    sc = silkgrid.load_scenario({
+def border_chain() -> dict:
+    """A (wind 50 MW, load 50 MW) -> B (gas 200 MW, 10 EUR/MWh) -> EU (market 100 EUR/MWh, 100 MW),
+    2 h, one-way lossless links A->B 10 MW and B->EU 100 MW (used by tests/test_cbam_policy.py)."""
+    return {
         "time": {"hours": 2, "annualise": False},
         "nodes": [{"id": "A", "country": "KZ"}, {"id": "B", "country": "AZ"}, {"id": "EU", "country": "RO"}],
         "carriers": [{"id": "wind", "renewable": True}, {"id": "gas", "fuel_cost_eur_per_mwh_th": 10}],
@@ -188,7 +183,18 @@ def test_matching_needs_flow_on_every_border() -> None:
                   {"id": "BE", "from_node": "B", "to_node": "EU", "capacity_mw": 100, "bidirectional": False}],
         "loads": [{"id": "dA", "node": "A", "demand_mw": 50}],
         "markets": [{"id": "m", "node": "EU", "price_eur_per_mwh": 100, "export_capacity_mw": 100}],
-    })
+    }
+
+
+def test_matching_needs_flow_on_every_border() -> None:
+    """Annex IV asks for firm nomination on every border: matched energy must cross each link.
+
+    A (wind 50 MW, load 50 MW) -> B (gas 200 MW at 10 EUR/MWh) -> EU (market 100 EUR/MWh, 100 MW),
+    2 h, lossless links A->B 10 MW and B->EU 100 MW. Wind serves A's load, so A->B carries 0;
+    B's gas fills the export: exported 100 MWh/h, contracted wind at the border 50 MWh/h, but
+    nothing crosses A->B, so the matched share is 0 (it would be 50 % without the border bound).
+    """
+    sc = silkgrid.load_scenario(border_chain())
     r = silkgrid.solve(sc, options={"method": "simplex"})
     h = hourly_matching(r, sc, ("AB", "BE"))
     assert h["exported_mwh"].sum() == pytest.approx(200.0, rel=1e-9)

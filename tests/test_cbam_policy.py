@@ -22,7 +22,7 @@ from silkgrid.analysis import cbam_cost, hourly_matching, matching_shares
 from silkgrid.errors import ScenarioError
 from silkgrid.model import build_model
 
-from test_analysis_cbam import four_hours
+from test_analysis_cbam import border_chain, four_hours
 
 REL = 1e-6
 
@@ -155,18 +155,7 @@ def test_policy_requires_flow_on_every_border() -> None:
     not cross A->B as contracted wind, and A's wind is all needed for A's load (VoLL 10,000
     EUR/MWh makes shedding it worse than not exporting): exports 0, objective 0.
     """
-    base = {
-        "time": {"hours": 2, "annualise": False},
-        "nodes": [{"id": "A", "country": "KZ"}, {"id": "B", "country": "AZ"}, {"id": "EU", "country": "RO"}],
-        "carriers": [{"id": "wind", "renewable": True}, {"id": "gas", "fuel_cost_eur_per_mwh_th": 10}],
-        "technologies": [{"id": "wt", "carrier": "wind"}, {"id": "gt", "carrier": "gas"}],
-        "generators": [{"id": "wA", "node": "A", "technology": "wt", "capacity_mw": 50},
-                       {"id": "gB", "node": "B", "technology": "gt", "capacity_mw": 200}],
-        "links": [{"id": "AB", "from_node": "A", "to_node": "B", "capacity_mw": 10, "bidirectional": False},
-                  {"id": "BE", "from_node": "B", "to_node": "EU", "capacity_mw": 100, "bidirectional": False}],
-        "loads": [{"id": "dA", "node": "A", "demand_mw": 50}],
-        "markets": [{"id": "m", "node": "EU", "price_eur_per_mwh": 100, "export_capacity_mw": 100}],
-    }
+    base = border_chain()
     free = silkgrid.solve(base, options={"method": "simplex"})
     assert free.objective == pytest.approx(-18_000.0, rel=1e-9)
     base["policies"] = {"cbam_hourly_matching": True, "cbam_path": ["AB", "BE"]}

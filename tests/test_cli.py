@@ -14,7 +14,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from silkgrid import cli
+from silkgrid import cli, formatting
 from silkgrid.cli import app
 from silkgrid.scenario.loader import available_datasets
 
@@ -358,17 +358,17 @@ def test_version_and_help(runner):
 
 
 @pytest.mark.parametrize(("func", "value", "text"), [
-    (cli.fmt_eur_per_yr, 1.234e9, "1.23 bn EUR/yr"),
-    (cli.fmt_eur_per_yr, 456.7e6, "457 M EUR/yr"),
-    (cli.fmt_eur_per_yr, 12.5e3, "12.5 k EUR/yr"),
-    (cli.fmt_eur_per_yr, None, "n/a"),
-    (cli.fmt_energy, 8.712e6, "8.71 TWh"),
-    (cli.fmt_energy, 77_106.0, "77.1 GWh"),
-    (cli.fmt_energy, 5.0, "5.00 MWh"),
-    (cli.fmt_emissions, 1.17e6, "1.17 Mt CO2"),
-    (cli.fmt_emissions, 3_400.0, "3.40 kt CO2"),
-    (cli.fmt_mw, float("inf"), "unlimited"),
-    (cli.fmt_mw, 2078.35, "2,078"),
+    (formatting.fmt_eur_per_yr, 1.234e9, "1.23 bn EUR/yr"),
+    (formatting.fmt_eur_per_yr, 456.7e6, "457 M EUR/yr"),
+    (formatting.fmt_eur_per_yr, 12.5e3, "12.5 k EUR/yr"),
+    (formatting.fmt_eur_per_yr, None, "n/a"),
+    (formatting.fmt_energy, 8.712e6, "8.71 TWh"),
+    (formatting.fmt_energy, 77_106.0, "77.1 GWh"),
+    (formatting.fmt_energy, 5.0, "5.00 MWh"),
+    (formatting.fmt_emissions, 1.17e6, "1.17 Mt CO2"),
+    (formatting.fmt_emissions, 3_400.0, "3.40 kt CO2"),
+    (formatting.fmt_mw, float("inf"), "unlimited"),
+    (formatting.fmt_mw, 2078.35, "2,078"),
 ])
 def test_formatting(func, value, text):
     assert func(value) == text

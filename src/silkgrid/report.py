@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from silkgrid.errors import SilkGridError
+from silkgrid.formatting import fmt_energy, fmt_eur
 from silkgrid.results import Result, read_dir
 
 __all__ = ["build_html", "write_report", "TECH_COLOURS"]
@@ -103,21 +104,11 @@ def _tick_label(v: float) -> str:
 
 
 def _energy(mwh) -> str:
-    if mwh is None or not math.isfinite(mwh):
-        return "n/a"
-    for f, u in ((1e6, "TWh"), (1e3, "GWh")):
-        if abs(mwh) >= f:
-            return f"{mwh / f:,.2f} {u}"
-    return f"{mwh:,.1f} MWh"
+    return fmt_energy(mwh)
 
 
 def _eur(x) -> str:
-    if x is None or not math.isfinite(x):
-        return "n/a"
-    for f, u in ((1e9, "bn EUR"), (1e6, "M EUR"), (1e3, "k EUR")):
-        if abs(x) >= f:
-            return f"{x / f:,.2f} {u}"
-    return f"{x:,.0f} EUR"
+    return fmt_eur(x)
 
 
 def _legend(colours: dict[str, str]) -> str:
