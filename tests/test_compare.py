@@ -17,7 +17,8 @@ from typer.testing import CliRunner
 
 import silkgrid
 from silkgrid.analysis import counterfactual_scenario
-from silkgrid.cli import app, compare_table
+from silkgrid.analysis.compare import compare_table
+from silkgrid.cli import app
 
 from test_counterfactual import domestic, exporting
 

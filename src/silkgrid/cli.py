@@ -613,135 +613,6 @@ def print_counterfactual(cf: dict, console: Console) -> None:
 # ----------------------------------------------------------------------------------------
 # compare
 # ----------------------------------------------------------------------------------------
-#: Scalar rows of ``silkgrid compare``: (key path in summary.json, label, unit).
-COMPARE_METRICS: list[tuple[tuple[str, ...], str, str]] = [
-    (("total_cost_eur",), "Total system cost", "EUR/yr"),
-    (("demand_mwh",), "Demand", "MWh/yr"),
-    (("generation_mwh", "total"), "Generation", "MWh/yr"),
-    (("curtailment_mwh", "total"), "Curtailment", "MWh/yr"),
-    (("unserved_energy_mwh",), "Unserved energy", "MWh/yr"),
-    (("link_losses_mwh",), "Link losses", "MWh/yr"),
-    (("emissions_t",), "Emissions", "t/yr"),
-    (("co2_price_eur_per_t",), "CO2 price", "EUR/t"),
-    (("co2_shadow_price_eur_per_t",), "CO2 cap shadow price", "EUR/t"),
-]
-#: Per-element rows (one per id found in any directory): (key path, label prefix, unit).
-COMPARE_GROUPS: list[tuple[tuple[str, ...], str, str]] = [
-    (("market_sales_mwh",), "Exports to", "MWh/yr"),
-    (("market_purchases_mwh",), "Imports from", "MWh/yr"),
-    (("link_capacity_mw",), "Link capacity", "MW"),
-    (("new_link_capacity_mw",), "New link capacity", "MW"),
-    (("capacity_mw", "by_technology"), "Capacity", "MW"),
-    (("average_price_eur_per_mwh",), "Average price", "EUR/MWh"),
-]
-#: Rows from ``counterfactual.json`` where a directory has one.
-COMPARE_COUNTERFACTUAL: list[tuple[str, str, str]] = [
-    ("co2_avoided_t", "CO2 avoided by new links", "t/yr"),
-    ("cost_difference_eur", "Cost difference vs no new links", "EUR/yr"),
-    ("abatement_cost_eur_per_t", "Implied abatement cost", "EUR/t"),
-]
-
-
-def _dig(data: dict, path: tuple[str, ...]) -> Any:
-    for key in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
-
-
-def _number(x: Any) -> float | None:
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        return None
-    return float(x) if math.isfinite(x) else None
-
-
-def _read_result_dir(directory: Path) -> tuple[dict, dict | None]:
-    """(summary.json, counterfactual.json or None) of a results directory; UsageProblem if unusable."""
-    import json
-
-    if not directory.is_dir():
-        raise UsageProblem(f"'{directory}' does not exist or is not a directory", option="DIRS",
-                           fix="give results directories written by 'silkgrid run --out DIR'")
-    files = {"summary.json": directory / "summary.json", "counterfactual.json": directory / "counterfactual.json"}
-    if not files["summary.json"].is_file():
-        raise UsageProblem(f"'{directory}' holds no summary.json, so it is not a SilkGrid results directory",
-                           option="DIRS", fix="give results directories written by 'silkgrid run --out DIR'")
-    out = []
-    for name, path in files.items():
-        if not path.is_file():
-            out.append(None)
-            continue
-        try:
-            data = json.loads(path.read_text())
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise UsageProblem(f"{path} cannot be read as JSON ({exc})", option="DIRS",
-                               fix="re-run 'silkgrid run' to write it again") from None
-        if not isinstance(data, dict):
-            raise UsageProblem(f"{path} does not hold a JSON object", option="DIRS",
-                               fix="re-run 'silkgrid run' to write it again")
-        out.append(data)
-    return out[0], out[1]
-
-
-def _labels(dirs: list[Path]) -> list[str]:
-    names = [d.resolve().name or str(d) for d in dirs]
-    if len(set(names)) < len(names):
-        names = [str(d) for d in dirs]
-    seen: dict[str, int] = {}
-    out = []
-    for n in names:
-        seen[n] = seen.get(n, 0) + 1
-        out.append(n if seen[n] == 1 else f"{n}#{seen[n]}")
-    return out
-
-
-def compare_table(dirs: list[Path]):
-    """Headline metrics of results directories side by side, with deltas vs the first.
-
-    Returns a DataFrame: ``metric`` (key in summary.json, dotted), ``description``, ``unit``,
-    one value column per directory (named by its label), then for every directory after the
-    first ``delta_<label>`` (value - first) and ``delta_pct_<label>`` (100 x delta / |first|;
-    empty where the first is 0 or missing).  Row ``status`` holds the solve status.
-    """
-    import pandas as pd
-
-    if len(dirs) < 2:
-        raise UsageProblem("compare needs at least two results directories", option="DIRS",
-                           fix="give two or more directories written by 'silkgrid run --out DIR'")
-    data = [_read_result_dir(Path(d).expanduser()) for d in dirs]
-    labels = _labels([Path(d) for d in dirs])
-    rows: list[tuple[str, str, str, list[Any]]] = [
-        ("status", "Solve status", "", [s.get("status") for s, _ in data])]
-    for path, label, unit in COMPARE_METRICS:
-        rows.append((".".join(path), label, unit, [_number(_dig(s, path)) for s, _ in data]))
-    for path, prefix, unit in COMPARE_GROUPS:
-        ids: dict[str, None] = {}
-        for s, _ in data:
-            group = _dig(s, path)
-            if isinstance(group, dict):
-                ids.update(dict.fromkeys(group))
-        for eid in ids:
-            rows.append((".".join(path + (eid,)), f"{prefix} {eid}", unit,
-                         [_number(_dig(s, path + (eid,))) for s, _ in data]))
-    if any(cf is not None for _, cf in data):
-        for key, label, unit in COMPARE_COUNTERFACTUAL:
-            rows.append((f"counterfactual.{key}", label, unit,
-                         [_number(cf.get(key)) if cf is not None else None for _, cf in data]))
-    records = []
-    for metric, label, unit, values in rows:
-        rec: dict[str, Any] = {"metric": metric, "description": label, "unit": unit}
-        rec.update(zip(labels, values))
-        base = values[0]
-        for lab, v in zip(labels[1:], values[1:]):
-            numeric = isinstance(base, float) and isinstance(v, float)
-            delta = v - base if numeric else None
-            rec[f"delta_{lab}"] = delta
-            rec[f"delta_pct_{lab}"] = 100.0 * delta / abs(base) if numeric and abs(base) > 1e-12 else None
-        records.append(rec)
-    return pd.DataFrame.from_records(records)
-
-
 def _fmt_metric(x: Any, unit: str, signed: bool = False) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "n/a" if not signed else "-"
@@ -755,7 +626,7 @@ def _fmt_metric(x: Any, unit: str, signed: bool = False) -> str:
     elif unit:
         out = fmt_price(x, unit)
     else:
-        out = _num(x)
+        out = f"{x:,.4g}"
     return ("+" + out) if signed and x > 0 else out
 
 
@@ -769,8 +640,14 @@ def compare(
         "--csv", help="Write the table here (default: compare.csv next to DIR_A).", show_default=False)] = None,
 ) -> None:
     """Compare headline metrics of results directories, with deltas vs the first."""
-    table = compare_table(list(dirs))
-    labels = _labels(list(dirs))
+    from silkgrid.analysis.compare import ResultDirError, compare_table
+    from silkgrid.analysis.compare import labels as dir_labels
+
+    try:
+        table = compare_table(list(dirs))
+    except ResultDirError as exc:
+        raise UsageProblem(exc.problem, option="DIRS", fix=exc.fix) from None
+    labels = dir_labels(list(dirs))
     target = (csv_path.expanduser() if csv_path is not None
               else Path(dirs[0]).expanduser().resolve().parent / "compare.csv")
     if target.is_dir():
