@@ -162,3 +162,19 @@ def test_policy_requires_flow_on_every_border() -> None:
     matched = silkgrid.solve(base, options={"method": "simplex"})
     assert matched.objective == pytest.approx(0.0, abs=1e-6)
     assert matched.tables["markets"]["sold_mwh"].sum() == pytest.approx(0.0, abs=1e-6)
+
+
+def test_circulating_flow_does_not_count_as_nomination() -> None:
+    """Sending power forward and back over a border in the same hour nominates nothing.
+
+    Border chain with a two-way lossless A<->B link: if forward flow alone counted, the optimiser
+    could send 50 MW A->B and 50 MW B->A (net 0, A's load still served by its wind) and export
+    gas from B as "matched". Counting the net crossing, nothing can be exported: objective 0.
+    """
+    base = border_chain()
+    base["links"][0]["bidirectional"] = True
+    base["links"][0]["capacity_mw"] = 50
+    base["policies"] = {"cbam_hourly_matching": True, "cbam_path": ["AB", "BE"]}
+    r = silkgrid.solve(base, options={"method": "simplex"})
+    assert r.objective == pytest.approx(0.0, abs=1e-6)
+    assert r.tables["markets"]["sold_mwh"].sum() == pytest.approx(0.0, abs=1e-6)

@@ -281,7 +281,7 @@ def extract(name: str, built: BuiltModel, sol: LPSolution, message: str, solver:
     bwd[bi] = v["link_backward"]
     l_total = lc.existing + v["link_new"]
     losses = fwd * (1 - a.link_eff[:, None]) + bwd * (1 - a.link_eff_rev[:, None])
-    sent = fwd + bwd
+    sent = np.maximum(fwd, bwd)  # a snapshot uses the link up to its larger direction
     link_tab = pd.DataFrame({
         "id": a.link_ids, "from_node": [a.node_ids[n] for n in a.link_from],
         "to_node": [a.node_ids[n] for n in a.link_to],

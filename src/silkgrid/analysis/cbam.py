@@ -113,6 +113,8 @@ def hourly_matching(result: Result, scenario: Scenario, path=CORRIDOR_PATH, *, c
     nominated_mw = pd.Series(np.inf, index=gen.index)
     for k, eff in border_bounds(steps):
         sent, _ = along_path(steps[k], fwd, bwd)
+        back = bwd[steps[k].link] if steps[k].forward else fwd[steps[k].link]
+        sent = (sent - back).clip(lower=0.0)  # net: flow sent back in the same hour nominates nothing
         later = pd.Series(0.0, index=gen.index)
         for gid, pos in position.items():
             if pos > k:

@@ -276,5 +276,7 @@ def add_cbam_matching(lp: LinearProgram, ctx: BuildContext) -> None:
         rows = lp.add_constraints(f"cbam_nomination_{link}", ctx.T, upper=0.0)
         lp.add_terms(rows, flow, a.cbam_eff)
         lp.add_terms(rows, path_flow(link, forward), -eff)
+        if a.link_bidirectional[link]:  # net crossing: flow sent back in the same snapshot does not count
+            lp.add_terms(rows, path_flow(link, not forward), eff)
         if gens.size:
             lp.add_terms(rows[None, :], p[gens], -gen_eff[:, None])

@@ -1,0 +1,473 @@
+"""``silkgrid serve``: a local web dashboard (FastAPI + uvicorn, server-rendered HTML).
+
+Figures come from :mod:`silkgrid.report`'s panel functions (one source of truth); one small
+vanilla script (``static/app.js``) adds map clicks, the node/week selector, the Run form and the
+compare view.  Nothing is loaded from the network.  Design and security notes: ``docs/web.md``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import html
+import ipaddress
+import json
+import math
+import secrets
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import ValidationError
+
+from silkgrid import report as rep
+from silkgrid.errors import ScenarioError, SilkGridError
+from silkgrid.formatting import fmt_emissions, fmt_energy, fmt_eur
+from silkgrid.web.jobs import JobQueue, Registry
+from silkgrid.web.knobs import Knobs, RunRequest
+
+__all__ = ["create_app", "is_loopback", "new_token", "make_server"]
+
+#: Largest request body accepted (the Run form's JSON is a few hundred bytes).
+MAX_BODY = 16 * 1024
+TOKEN_COOKIE = "silkgrid_token"
+_STATIC = {"app.js": "application/javascript", "style.css": "text/css"}
+_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+
+
+def _e(x) -> str:
+    return html.escape(str(x), quote=True)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a name or an address, IPv6 possibly in brackets) is the loopback interface."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _host_name(header: str) -> str:
+    """``127.0.0.1:8050`` -> ``127.0.0.1``; ``[::1]:8050`` -> ``::1``."""
+    if header.startswith("["):
+        return header[1:].split("]", 1)[0]
+    return header.rsplit(":", 1)[0]
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def _static(name: str) -> bytes:
+    if name == "report.css":
+        return rep._CSS.encode()
+    return (resources.files("silkgrid.web") / "static" / name).read_bytes()
+
+
+def _num(x, nd: int = 1) -> str:
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "-"
+    return f"{x:,.{nd}f}"
+
+
+def _page(title: str, body: str, *, token_note: str = "") -> HTMLResponse:
+    return HTMLResponse(
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><meta name='viewport' "
+        f"content='width=device-width,initial-scale=1'><title>{_e(title)}</title>"
+        "<link rel='stylesheet' href='/static/report.css'><link rel='stylesheet' href='/static/style.css'>"
+        "<script src='/static/app.js' defer></script></head><body>"
+        f"<header><h1><a href='/'>SilkGrid</a> · {_e(title)}</h1>{token_note}</header><main>{body}</main>"
+        "</body></html>")
+
+
+def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", base_scenario: dict | None = None,
+               links: dict | None = None, cbam_path: list[str] | None = None, token: str | None = None,
+               loopback_only: bool = True) -> FastAPI:
+    """The dashboard app.
+
+    ``result_dirs``: results directories to show (each gets an id); ``runs_dir``: where runs from
+    the form are written; ``base_scenario``: scenario dict the Run form's knobs are applied to
+    (default: the corridor data set, 2040); ``token``: required on every request when set;
+    ``loopback_only``: refuse requests whose Host header is not a loopback name (DNS rebinding).
+    """
+    registry = Registry()
+    for d in result_dirs:
+        registry.add(Path(d))
+    knobs = Knobs(base_scenario, links=links, cbam_path=cbam_path)
+    jobs = JobQueue(registry, Path(runs_dir))
+    app = FastAPI(title="SilkGrid", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.registry, app.state.jobs, app.state.knobs = registry, jobs, knobs
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next):
+        if loopback_only:
+            if not is_loopback(_host_name(request.headers.get("host") or "")):
+                return Response("bad Host header", status_code=400, media_type="text/plain")
+        cl = request.headers.get("content-length")
+        if cl is not None and (not cl.isdigit() or int(cl) > MAX_BODY):
+            return Response("request body too large", status_code=413, media_type="text/plain")
+        set_cookie = False
+        if token is not None:
+            given = (request.headers.get("x-silkgrid-token") or request.cookies.get(TOKEN_COOKIE)
+                     or request.query_params.get("token") or "")
+            if not hmac.compare_digest(given.encode(), token.encode()):
+                return Response("a valid token is required (open the address printed by 'silkgrid serve')",
+                                status_code=401, media_type="text/plain")
+            set_cookie = request.query_params.get("token") is not None
+        resp = await call_next(request)
+        resp.headers["Content-Security-Policy"] = _CSP
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        resp.headers["Referrer-Policy"] = "no-referrer"
+        if set_cookie:
+            resp.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
+        return resp
+
+    def entry_or_404(rid: str):
+        entry = registry.get(rid)
+        if entry is None:
+            raise _NotFound(f"no result with id '{rid}'")
+        return entry
+
+    @app.exception_handler(_NotFound)
+    async def not_found(request: Request, exc: _NotFound):
+        return Response(str(exc), status_code=404, media_type="text/plain")
+
+    @app.exception_handler(SilkGridError)
+    async def bad(request: Request, exc: SilkGridError):
+        return Response(getattr(exc, "message", str(exc)), status_code=400, media_type="text/plain")
+
+    # ------------------------------------------------------------------ static files
+    @app.get("/static/{name}")
+    def static(name: str):
+        if name == "report.css":
+            return Response(_static(name), media_type="text/css")
+        if name not in _STATIC:
+            raise _NotFound("no such file")
+        return Response(_static(name), media_type=_STATIC[name])
+
+    # ------------------------------------------------------------------ pages
+    @app.get("/", response_class=HTMLResponse)
+    def index():
+        return _page("dashboard", _index_body(registry, jobs, knobs))
+
+    @app.get("/fragments/results", response_class=HTMLResponse)
+    def results_fragment():
+        return HTMLResponse(_results_table(registry))
+
+    @app.get("/results/{rid}", response_class=HTMLResponse)
+    def result_page(rid: str):
+        entry = entry_or_404(rid)
+        return _page(entry.label, _result_body(entry))
+
+    @app.get("/results/{rid}/fragments/dispatch", response_class=HTMLResponse)
+    def dispatch_fragment(rid: str, node: str, week: int = 1):
+        entry = entry_or_404(rid)
+        data = entry.data()
+        if node not in {n["id"] for n in data["network"].get("nodes", [])}:
+            raise _NotFound(f"no node '{node}' in this result")
+        if not 1 <= week <= 60:
+            raise SilkGridError(f"week {week}: choose a week from 1")
+        return HTMLResponse(_dispatch_fragment(data, node, week))
+
+    @app.get("/compare", response_class=HTMLResponse)
+    def compare(ids: str = ""):
+        return HTMLResponse(_compare_fragment(registry, ids))
+
+    # ------------------------------------------------------------------ JSON API
+    @app.get("/api/results")
+    def api_results():
+        return [_entry_json(e) for e in registry.all()]
+
+    @app.get("/api/results/{rid}/node/{node}")
+    def api_node(rid: str, node: str):
+        return _node_details(entry_or_404(rid).data(), node)
+
+    @app.get("/api/results/{rid}/link/{link}")
+    def api_link(rid: str, link: str):
+        return _link_details(entry_or_404(rid).data(), link)
+
+    @app.get("/api/jobs")
+    def api_jobs():
+        return [j.as_json() for j in jobs.all()]
+
+    @app.get("/api/jobs/{jid}")
+    def api_job(jid: str):
+        job = jobs.get(jid)
+        if job is None:
+            raise _NotFound(f"no job '{jid}'")
+        return job.as_json()
+
+    @app.post("/api/runs")
+    async def api_run(request: Request):
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_BODY:
+                return JSONResponse({"error": "request body too large"}, status_code=413)
+        try:
+            payload = json.loads(body or b"{}")
+            req = RunRequest.model_validate(payload)
+        except ValueError as exc:  # JSON or type errors (ValidationError is a ValueError)
+            return JSONResponse({"error": _type_message(exc)}, status_code=400)
+        try:
+            sc, notes = knobs.build(req)
+        except ScenarioError as exc:
+            return JSONResponse({"error": exc.message}, status_code=400)
+        try:
+            job = jobs.submit(sc, req.model_dump(), req.label or "run")
+        except OverflowError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=429)
+        return JSONResponse({**job.as_json(), "notes": notes}, status_code=202)
+
+    return app
+
+
+class _NotFound(Exception):
+    pass
+
+
+def _type_message(exc: ValueError) -> str:
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        return f"Invalid input: {loc}: {first['msg']}."
+    return f"Invalid input: the request is not valid JSON ({exc})."
+
+
+# ---------------------------------------------------------------------------------------- rendering
+def _entry_json(e) -> dict:
+    s = e.data()["summary"]
+    return {"id": e.id, "label": e.label, "origin": e.origin, "scenario": s.get("scenario"),
+            "status": s.get("status"), "total_cost_eur": s.get("total_cost_eur"),
+            "emissions_t": s.get("emissions_t"), "co2_price_eur_per_t": s.get("co2_price_eur_per_t")}
+
+
+def _results_table(registry: Registry) -> str:
+    rows = []
+    for e in registry.all():
+        j = _entry_json(e)
+        rows.append(f"<tr data-result='{_e(e.id)}'><td><input type='checkbox' name='ids' value='{_e(e.id)}' "
+                    f"aria-label='compare {_e(e.label)}'></td><td><a href='/results/{_e(e.id)}'>{_e(e.label)}</a></td>"
+                    f"<td>{_e(j['origin'])}</td><td>{_e(j['status'])}</td>"
+                    f"<td class='cost'>{_e(fmt_eur(j['total_cost_eur']))}</td>"
+                    f"<td class='emissions'>{_e(fmt_emissions(j['emissions_t']))}</td>"
+                    f"<td>{_num(j['co2_price_eur_per_t'], 0)}</td></tr>")
+    if not rows:
+        return "<p class='note'>No results yet: start a run below.</p>"
+    return ("<table id='results-table'><tr><th></th><th>result</th><th>from</th><th>status</th>"
+            "<th>total cost /yr</th><th>emissions /yr</th><th>CO2 price EUR/t</th></tr>" + "".join(rows) + "</table>")
+
+
+def _index_body(registry: Registry, jobs: JobQueue, knobs: Knobs) -> str:
+    try:
+        d = knobs.defaults()
+        form = _run_form(d)
+    except SilkGridError as exc:
+        form = f"<p class='warn'>The Run form is unavailable: the base scenario does not load ({_e(exc)}).</p>"
+    return (
+        "<section id='results'><h2>Results</h2><form id='compare-form' action='/compare' method='get'>"
+        f"<div id='results-list'>{_results_table(registry)}</div>"
+        "<button type='submit'>Compare selected</button> <span class='note'>(tick two or more)</span></form>"
+        "<div id='compare-out'></div></section>"
+        f"<section id='run'><h2>Run a scenario</h2>{form}<div id='run-error' class='warn' hidden></div>"
+        "<div id='run-notes' class='note'></div><h3>Runs</h3><ul id='jobs'></ul></section>")
+
+
+def _run_form(d: dict) -> str:
+    def cap(name, knob, label):
+        lid = d["links"].get(knob)
+        if lid is None:
+            return f"<p class='note'>{_e(label)}: not available (the base scenario has no such link).</p>"
+        return (f"<label>{_e(label)} <code>{_e(lid)}</code>, MW <input name='{name}' value='optimise' size='9' "
+                "title=\"a number of MW, or 'optimise'\"></label>")
+
+    year = ""
+    if d["year"] is not None:
+        opts = "".join(f"<option{' selected' if y == d['year'] else ''}>{y}</option>" for y in (2030, 2040, 2050))
+        year = f"<label>Year <select name='year'>{opts}</select></label>"
+    else:
+        year = "<p class='note'>Year: fixed by the base scenario (not the corridor data set).</p>"
+    cbam = (f"<label><input type='checkbox' name='cbam_hourly_matching'> CBAM hourly matching</label>"
+            if d["cbam_available"] else "<p class='note'>CBAM hourly matching: the base scenario lacks the path.</p>")
+    return (
+        "<form id='run-form' class='knobs'>"
+        "<label>Label <input name='label' value='run' maxlength='60' size='12'></label>"
+        f"{year}{cap('caspian_mw', 'caspian', 'Caspian cable')}{cap('black_sea_mw', 'black_sea', 'Black Sea cable')}"
+        f"<label>CO2 price, EUR/t <input name='co2_price' type='number' step='any' value='{d['co2_price']:g}'></label>"
+        f"<label>Discount rate <input name='discount_rate' type='number' step='any' value='{d['discount_rate']:g}'>"
+        f"</label>{cbam}"
+        f"<label>Resolution <input name='resolution' value='{_e(d['resolution'])}' size='4'></label>"
+        "<button type='submit'>Run</button></form>")
+
+
+def _result_body(entry) -> str:
+    data = entry.data()
+    s = data["summary"]
+    if s.get("status") != "optimal" or not data["tables"] or not data["network"]:
+        return (f"<section><p class='warn'>This result is not optimal (status {_e(s.get('status'))}: "
+                f"{_e(s.get('message', ''))}) or has no network.json: nothing to show.</p></section>")
+    scenario, why = entry.scenario()
+    nodes = [n["id"] for n in data["network"].get("nodes", [])]
+    idx = next(iter(data["hourly"].values())).index
+    n_weeks = int((idx[-1] - idx[0]) / pd.Timedelta(days=7)) + 1
+    node_opts = "".join(f"<option>{_e(n)}</option>" for n in nodes)
+    week_opts = "".join(f"<option>{w}</option>" for w in range(1, n_weeks + 1))
+    head = (f"<section id='headline' data-result='{_e(entry.id)}'><h2>{_e(s.get('scenario'))}</h2><p>"
+            f"Total system cost <b>{_e(fmt_eur(s.get('total_cost_eur')))}/yr</b>; demand "
+            f"{_e(fmt_energy(s.get('demand_mwh')))}/yr; emissions {_e(fmt_emissions(s.get('emissions_t')))}/yr; "
+            f"CO2 price {_num(s.get('co2_price_eur_per_t'), 0)} EUR/t.</p></section>")
+
+    def sec(sid, title, content):
+        return f"<section id='{sid}'><h2>{_e(title)}</h2>{content}</section>"
+
+    def safe(fn, *a):
+        try:
+            return fn(*a)
+        except SilkGridError as exc:
+            return f"<p class='warn'>{_e(exc)}</p>"
+
+    mapsec = (f"<section id='map'><h2>Corridor map</h2><div class='mapgrid'><div>{rep._map_panel(data)}</div>"
+              "<aside id='details'><p class='note'>Click a node or a link for details.</p></aside></div></section>")
+    disp = (f"<section id='dispatch'><h2>Dispatch and storage</h2><form id='dispatch-form'>"
+            f"<label>Node <select name='node'>{node_opts}</select></label> <label>Week <select name='week'>"
+            f"{week_opts}</select></label></form><div id='dispatch-panel'>"
+            f"{_dispatch_fragment(data, nodes[0], 1) if nodes else ''}</div></section>")
+    return (head + mapsec + sec("capacity", "Capacity mix by node", rep._capacity_panel(data)) + disp
+            + sec("prices", "Price duration curves", rep._price_panel(data))
+            + sec("exports", "Exports: energy into each market", rep._export_panel(data))
+            + sec("cbam", "CBAM: hourly matched share of exports", safe(rep._cbam_panel, data, scenario, why))
+            + sec("costs", "Cost breakdown", safe(rep._cost_panel, data, scenario, why))
+            + sec("provenance", "Data provenance", rep._provenance_panel(data, why)))
+
+
+def _dispatch_fragment(data: dict, node: str, week: int) -> str:
+    one = {**data, "network": {**data["network"], "nodes": [n for n in data["network"]["nodes"] if n["id"] == node]}}
+    out = rep._dispatch_panel(one, week)
+    return out + _storage_svg(data, node, rep.week_slice(data, week))
+
+
+def _storage_svg(data: dict, node: str, snaps) -> str:
+    s = data["tables"].get("storage")
+    soc = data["hourly"].get("storage_energy_mwh")
+    if s is None or soc is None or not len(s[s["node"] == node]):
+        return f"<p class='note'>No storage at {_e(node)}.</p>"
+    ids = [i for i in s.loc[s["node"] == node, "id"] if i in soc.columns]
+    hours = np.asarray((snaps - snaps[0]) / pd.Timedelta(hours=1), dtype=float)
+    top = max(float(soc.loc[snaps, ids].to_numpy().max()) if ids else 0.0, 1.0)
+    fr = rep._Frame(900, 220, 0, max(hours[-1], 1.0), 0, top, ylabel="MWh", cls="chart storage",
+                    title=f"{node}: storage state of charge", xlabel="hours into the week")
+    colours = {}
+    for k, sid in enumerate(ids):
+        c = rep._NODE_COLOURS[k % len(rep._NODE_COLOURS)]
+        colours[sid] = c
+        fr.polyline(hours, soc.loc[snaps, sid].to_numpy(), c, 1.8, title=sid)
+    return fr.svg() + rep._legend(colours)
+
+
+def _node_details(data: dict, node: str) -> dict:
+    t = data["tables"]
+    ntab = t["nodes"].set_index("id")
+    if node not in ntab.index:
+        raise _NotFound(f"no node '{node}' in this result")
+    r = ntab.loc[node]
+    cap = rep.capacity_by_node(data)
+    g = t["generators"]
+    gn = g[g["node"] == node]
+    links = t["links"]
+    conn = links[(links["from_node"] == node) | (links["to_node"] == node)]
+    meta = next((n for n in data["network"]["nodes"] if n["id"] == node), {})
+    return _json_clean({
+        "kind": "node", "id": node, "name": meta.get("name"), "country": meta.get("country"),
+        "capacity_mw": cap.loc[node].to_dict() if node in cap.index else {},
+        "generation_mwh": gn.groupby("technology")["generation_mwh"].sum().to_dict(),
+        "curtailment_mwh": float(gn["curtailment_mwh"].sum()),
+        "demand_mwh": float(r["demand_mwh"]), "unserved_mwh": float(r["unserved_mwh"]),
+        "mean_price_eur_per_mwh": float(r["mean_price_eur_per_mwh"]),
+        "links": {lr.id: {"to": lr.to_node if lr.from_node == node else lr.from_node,
+                          "out_mwh": lr.forward_mwh if lr.from_node == node else lr.backward_mwh,
+                          "in_mwh": lr.backward_mwh if lr.from_node == node else lr.forward_mwh}
+                  for lr in conn.itertuples()},
+    })
+
+
+def _link_details(data: dict, link: str) -> dict:
+    lt = data["tables"]["links"].set_index("id")
+    if link not in lt.index:
+        raise _NotFound(f"no link '{link}' in this result")
+    r = lt.loc[link]
+    price = data["tables"]["nodes"].set_index("id")["mean_price_eur_per_mwh"]
+    return _json_clean({
+        "kind": "link", "id": link, "from_node": r["from_node"], "to_node": r["to_node"],
+        "existing_mw": r["existing_mw"], "new_mw": r["new_mw"], "total_mw": r["total_mw"],
+        "forward_mwh": r["forward_mwh"], "backward_mwh": r["backward_mwh"], "losses_mwh": r["losses_mwh"],
+        "utilisation": r["utilisation"],
+        "mean_price_from_eur_per_mwh": price.get(r["from_node"]), "mean_price_to_eur_per_mwh": price.get(r["to_node"]),
+    })
+
+
+def _json_clean(obj):
+    if isinstance(obj, dict):
+        return {str(k): _json_clean(v) for k, v in obj.items()}
+    if isinstance(obj, (np.floating, float)):
+        return float(obj) if math.isfinite(obj) else None
+    if isinstance(obj, np.integer):
+        return int(obj)
+    return obj
+
+
+def _compare_fragment(registry: Registry, ids: str) -> str:
+    from silkgrid.analysis.compare import ResultDirError, compare_table
+
+    wanted = [i for i in ids.replace(" ", "").split(",") if i][:12]
+    entries = [registry.get(i) for i in wanted]
+    if any(e is None for e in entries):
+        raise _NotFound("unknown result id in the comparison")
+    if len(entries) < 2:
+        return "<p class='warn'>Tick two or more results to compare them.</p>"
+    try:
+        df = compare_table([e.path for e in entries])
+    except ResultDirError as exc:
+        return f"<p class='warn'>{_e(exc.message)}</p>"
+    value_cols = [c for c in df.columns if c not in ("metric", "description", "unit")
+                  and not c.startswith("delta_")]
+    delta_cols = [c for c in df.columns if c.startswith("delta_") and not c.startswith("delta_pct_")]
+    names = {c: e.label for c, e in zip(value_cols, entries)}
+
+    def fmt(v):
+        if v is None or (isinstance(v, float) and not math.isfinite(v)):
+            return ""
+        if isinstance(v, (int, float, np.floating)):
+            return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}"
+        return _e(v)
+
+    head = ("<tr><th>metric</th><th>unit</th>" + "".join(f"<th>{_e(names[c])}</th>" for c in value_cols)
+            + "".join(f"<th>Δ {_e(names[value_cols[k + 1]])}</th>" for k, c in enumerate(delta_cols)) + "</tr>")
+    rows = []
+    for _, r in df.iterrows():
+        cells = "".join(f"<td>{fmt(r[c])}</td>" for c in value_cols)
+        deltas = ""
+        for c in delta_cols:
+            v = r[c]
+            pct = r.get("delta_pct_" + c[len("delta_"):])
+            cls = "" if not isinstance(v, (int, float)) or not math.isfinite(v) or v == 0 else (
+                " class='up'" if v > 0 else " class='down'")
+            pct_s = f" ({pct:+.1f} %)" if isinstance(pct, (int, float)) and math.isfinite(pct) else ""
+            deltas += f"<td{cls}>{fmt(v)}{pct_s if fmt(v) else ''}</td>"
+        rows.append(f"<tr><td>{_e(r['description'])}</td><td>{_e(r['unit'])}</td>{cells}{deltas}</tr>")
+    return (f"<h3>Comparison (deltas against {_e(entries[0].label)})</h3><table id='compare-table'>{head}"
+            + "".join(rows) + "</table>")
+
+
+# ---------------------------------------------------------------------------------------- serving
+def make_server(app: FastAPI, host: str, port: int):
+    """A ``uvicorn.Server`` (call ``.run()``; tests run it in a thread)."""
+    import uvicorn
+
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
+                            limit_concurrency=64, timeout_keep_alive=5)
+    return uvicorn.Server(config)

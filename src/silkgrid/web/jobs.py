@@ -1,0 +1,182 @@
+"""Server-side state of ``silkgrid serve``: the result registry and the background run queue.
+
+Results are addressed by an opaque id from :class:`Registry`, never by a client-supplied path:
+the registry only holds directories given on the command line or written by its own runs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import queue
+import re
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Registry", "ResultEntry", "Job", "JobQueue"]
+
+
+@dataclass
+class ResultEntry:
+    id: str
+    path: Path
+    label: str
+    origin: str  # "given" or "run"
+    _data: dict | None = field(default=None, repr=False)
+    _scenario: tuple | None = field(default=None, repr=False)
+
+    def data(self) -> dict:
+        """``read_dir`` data, read once and cached (results directories do not change)."""
+        if self._data is None:
+            from silkgrid.results import read_dir
+
+            self._data = read_dir(self.path)
+        return self._data
+
+    def scenario(self):
+        """(scenario or None, why) for the cost and CBAM panels."""
+        if self._scenario is None:
+            from silkgrid.report import reload_scenario
+
+            self._scenario = reload_scenario(self.data()) if self.data()["network"] else (None, "no network.json")
+        return self._scenario
+
+
+class Registry:
+    """Result directories known to the server, by id (``r1``, ``r2``, ...)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: dict[str, ResultEntry] = {}
+        self._ids = itertools.count(1)
+
+    def add(self, path: Path, *, label: str | None = None, origin: str = "given", scenario=None,
+            why: str = "") -> ResultEntry:
+        from silkgrid.errors import SilkGridError
+
+        path = Path(path).resolve()
+        if not (path / "summary.json").is_file():
+            raise SilkGridError(f"'{path}' is not a SilkGrid results directory (no summary.json)")
+        with self._lock:
+            rid = f"r{next(self._ids)}"
+            entry = ResultEntry(rid, path, label or path.name, origin)
+            if scenario is not None:
+                entry._scenario = (scenario, why)
+            self._items[rid] = entry
+        return entry
+
+    def get(self, rid: str) -> ResultEntry | None:
+        with self._lock:
+            return self._items.get(rid)
+
+    def all(self) -> list[ResultEntry]:
+        with self._lock:
+            return list(self._items.values())
+
+
+@dataclass
+class Job:
+    id: str
+    knobs: dict
+    label: str
+    scenario: Any = field(repr=False, default=None)
+    state: str = "queued"  # queued | running | done | failed
+    stage: str = ""
+    error: str = ""
+    result_id: str | None = None
+    created: float = field(default_factory=time.time)
+    finished: float | None = None
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "label": self.label, "state": self.state, "stage": self.stage,
+                "error": self.error, "result_id": self.result_id, "knobs": self.knobs}
+
+
+_SLUG = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+class JobQueue:
+    """Runs queued scenarios one after another in a single daemon worker thread.
+
+    Each finished run is written like a CLI run (``Result.to_dir`` plus ``write_metrics``) to
+    ``runs_dir/<job id>-<label>`` and added to the registry.
+    """
+
+    def __init__(self, registry: Registry, runs_dir: Path, *, max_jobs: int = 200) -> None:
+        self.registry = registry
+        self.runs_dir = Path(runs_dir)
+        self.max_jobs = max_jobs
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self._queue: queue.Queue[Job | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._work, name="silkgrid-web-worker", daemon=True)
+        self._thread.start()
+
+    def submit(self, scenario, knobs: dict, label: str) -> Job:
+        with self._lock:
+            pending = sum(j.state in ("queued", "running") for j in self._jobs.values())
+            if pending >= 20:
+                raise OverflowError("20 runs are already waiting; wait for some to finish")
+            if len(self._jobs) >= self.max_jobs:  # forget the oldest finished jobs
+                for jid in [j.id for j in self._jobs.values() if j.state in ("done", "failed")][:50]:
+                    self._jobs.pop(jid)
+            job = Job(f"j{next(self._ids)}", knobs, label, scenario)
+            self._jobs[job.id] = job
+        self._queue.put(job)
+        return job
+
+    def get(self, jid: str) -> Job | None:
+        with self._lock:
+            return self._jobs.get(jid)
+
+    def all(self) -> list[Job]:
+        with self._lock:
+            return list(self._jobs.values())
+
+    def stop(self) -> None:
+        self._queue.put(None)
+
+    def _work(self) -> None:
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return
+            try:
+                self._run(job)
+            except Exception as exc:  # noqa: BLE001 - shown to the user on the page
+                from silkgrid.errors import ScenarioError
+
+                job.state = "failed"
+                job.error = exc.message if isinstance(exc, ScenarioError) else f"{type(exc).__name__}: {exc}"
+                job.stage = "failed"
+                if not isinstance(exc, ScenarioError):
+                    traceback.print_exc()
+            finally:
+                job.finished = time.time()
+                job.scenario = None  # free the memory
+
+    def _run(self, job: Job) -> None:
+        from silkgrid.analysis.metrics import write_metrics
+        from silkgrid.solve.api import solve
+
+        job.state = "running"
+        job.stage = "build"
+        result = solve(job.scenario, progress=lambda stage: setattr(job, "stage", stage))
+        job.stage = "write"
+        out = self.runs_dir / f"{job.id}-{_SLUG.sub('_', job.label)[:60]}"
+        written = result.to_dir(out)
+        if not result.optimal:
+            job.state = "failed"
+            job.error = f"not optimal ({result.status}): {result.message}"
+            return
+        job.stage = "metrics"
+        write_metrics(written, result, job.scenario)
+        entry = self.registry.add(written, label=f"{job.id}: {job.label}", origin="run", scenario=job.scenario,
+                                  why=f"cost data from the scenario '{job.scenario.name}' as solved")
+        job.result_id = entry.id
+        job.stage = "done"
+        job.state = "done"

@@ -1,0 +1,130 @@
+"""The Run form's knobs mapped onto a scenario dict (validated by :func:`load_scenario`).
+
+The knobs are applied as an ``extends`` overlay on the server's base scenario, so the validation
+messages are exactly those of the CLI (:attr:`ScenarioError.message`).  Knobs whose elements do not
+exist in the base scenario are skipped, and the run says so.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+#: Base scenario of the Run form when the server is given none: the sourced corridor data set.
+DEFAULT_BASE = {"extends": {"dataset": "corridor", "year": 2040}}
+#: Knob -> link id in the base scenario (the corridor data set's ids by default).
+DEFAULT_LINKS = {"caspian": "caspian_hvdc", "black_sea": "black_sea_hvdc"}
+DEFAULT_CBAM_PATH = ["caspian_hvdc", "az_ge_500kv", "black_sea_hvdc"]
+
+Capacity = float | Literal["optimise"]
+
+
+class RunRequest(BaseModel):
+    """The JSON body of ``POST /api/runs`` (types only; values are checked by the scenario loader)."""
+
+    model_config = ConfigDict(extra="forbid")
+    label: str = Field(default="run", max_length=60)
+    year: Literal[2030, 2040, 2050] | None = None
+    caspian_mw: Capacity = "optimise"
+    black_sea_mw: Capacity = "optimise"
+    co2_price: float | None = None
+    discount_rate: float | None = None
+    cbam_hourly_matching: bool = False
+    resolution: str | None = Field(default=None, max_length=10)
+
+
+class Knobs:
+    """Applies :class:`RunRequest` values to the base scenario."""
+
+    def __init__(self, base: dict | None = None, *, links: dict | None = None,
+                 cbam_path: list[str] | None = None) -> None:
+        self.base = copy.deepcopy(base if base is not None else DEFAULT_BASE)
+        self.links = dict(links if links is not None else DEFAULT_LINKS)
+        self.cbam_path = list(cbam_path if cbam_path is not None else DEFAULT_CBAM_PATH)
+        self._loaded = None
+        self._lock = threading.Lock()
+
+    def base_scenario(self):
+        """The base scenario, loaded once (its link ids and defaults fill the form)."""
+        with self._lock:
+            if self._loaded is None:
+                from silkgrid.scenario.loader import load_scenario
+
+                self._loaded = load_scenario(copy.deepcopy(self.base))
+            return self._loaded
+
+    def year_knob(self) -> bool:
+        ext = self.base.get("extends")
+        return (isinstance(ext, dict) and ext.get("dataset") == "corridor") or (
+            isinstance(ext, str) and ext.split("-")[0] == "corridor")
+
+    def defaults(self) -> dict:
+        sc = self.base_scenario()
+        ext = self.base.get("extends")
+        year = None
+        if self.year_knob():
+            year = ext.get("year", 2040) if isinstance(ext, dict) else int((ext.split("-") + ["2040"])[1])
+        ids = {ln.id for ln in sc.links}
+        return {"year": year, "co2_price": sc.policies.co2_price_eur_per_t, "discount_rate": sc.discount_rate,
+                "resolution": sc.time.resolution, "cbam_hourly_matching": sc.policies.cbam_hourly_matching,
+                "links": {k: (v if v in ids else None) for k, v in self.links.items()},
+                "cbam_available": all(p in ids for p in self.cbam_path)}
+
+    def scenario_dict(self, req: RunRequest) -> tuple[dict, list[str]]:
+        """(scenario dict, notes on skipped knobs)."""
+        ids = {ln.id for ln in self.base_scenario().links}
+        raw = copy.deepcopy(self.base)
+        notes: list[str] = []
+        if req.year is not None:
+            if self.year_knob():
+                ext = raw.get("extends")
+                raw["extends"] = {**(ext if isinstance(ext, dict) else {"dataset": "corridor"}), "year": req.year}
+            else:
+                notes.append("year skipped: the base scenario is not the corridor data set")
+        overlay: dict = {}
+        links = []
+        for knob, value in (("caspian", req.caspian_mw), ("black_sea", req.black_sea_mw)):
+            lid = self.links.get(knob)
+            if value == "optimise":
+                continue
+            if lid not in ids:
+                notes.append(f"{knob} cable capacity skipped: the base scenario has no link '{lid}'")
+                continue
+            links.append({"id": lid, "extendable": True, "min_capacity_mw": value, "max_capacity_mw": value})
+        if links:
+            overlay["links"] = links
+        policies: dict = {}
+        if req.co2_price is not None:
+            policies["co2_price_eur_per_t"] = req.co2_price
+        if req.cbam_hourly_matching:
+            missing = [p for p in self.cbam_path if p not in ids]
+            if missing:
+                notes.append(f"CBAM hourly matching skipped: the base scenario has no link {', '.join(missing)}")
+            else:
+                policies.update(cbam_hourly_matching=True, cbam_path=list(self.cbam_path))
+        if policies:
+            overlay["policies"] = policies
+        if req.discount_rate is not None:
+            overlay["discount_rate"] = req.discount_rate
+        if req.resolution:
+            overlay["time"] = {"resolution": req.resolution}
+        from silkgrid.scenario.loader import merge_scenarios
+
+        raw = merge_scenarios(raw, overlay)
+        raw["extends"] = copy.deepcopy(self.base.get("extends")) if "extends" not in raw else raw["extends"]
+        if raw.get("extends") is None:
+            raw.pop("extends", None)
+        return raw, notes
+
+    def build(self, req: RunRequest):
+        """(validated Scenario, notes); raises ScenarioError with the CLI's message."""
+        from silkgrid.scenario.loader import load_scenario
+
+        raw, notes = self.scenario_dict(req)
+        sc = load_scenario(raw)
+        if req.label:
+            sc.name = f"{sc.name} ({req.label})"
+        return sc, notes

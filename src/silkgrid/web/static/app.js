@@ -1,0 +1,213 @@
+// SilkGrid dashboard: map details, dispatch selector, Run form with job polling, compare view.
+// Vanilla JS, no external resources. All text from the server is inserted with textContent,
+// or is HTML rendered (and escaped) by the server.
+"use strict";
+
+function el(tag, text, cls) {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+}
+
+function fmt(v) {
+  if (v === null || v === undefined) return "-";
+  if (typeof v === "number") {
+    return Math.abs(v) >= 100 ? Math.round(v).toLocaleString("en") : v.toPrecision(3);
+  }
+  return String(v);
+}
+
+async function getJSON(url) {
+  const r = await fetch(url, {credentials: "same-origin"});
+  if (!r.ok) throw new Error(await r.text());
+  return r.json();
+}
+
+// ---------------------------------------------------------------- map details
+function detailsTable(rows) {
+  const t = el("table");
+  for (const [k, v] of rows) {
+    const tr = el("tr");
+    tr.appendChild(el("td", k));
+    tr.appendChild(el("td", fmt(v)));
+    t.appendChild(tr);
+  }
+  return t;
+}
+
+function showDetails(d) {
+  const box = document.getElementById("details");
+  box.replaceChildren();
+  if (d.kind === "node") {
+    box.appendChild(el("h3", `Node ${d.id}` + (d.name ? ` (${d.name})` : "")));
+    box.appendChild(detailsTable([
+      ["mean price, EUR/MWh", d.mean_price_eur_per_mwh], ["demand, MWh/yr", d.demand_mwh],
+      ["unserved, MWh/yr", d.unserved_mwh], ["curtailment, MWh/yr", d.curtailment_mwh]]));
+    box.appendChild(el("h3", "Capacity, MW"));
+    box.appendChild(detailsTable(Object.entries(d.capacity_mw)));
+    box.appendChild(el("h3", "Generation, MWh/yr"));
+    box.appendChild(detailsTable(Object.entries(d.generation_mwh)));
+    box.appendChild(el("h3", "Links (MWh/yr out / in)"));
+    box.appendChild(detailsTable(Object.entries(d.links).map(
+      ([id, l]) => [`${id} ↔ ${l.to}`, `${fmt(l.out_mwh)} / ${fmt(l.in_mwh)}`])));
+  } else {
+    box.appendChild(el("h3", `Link ${d.id}: ${d.from_node} → ${d.to_node}`));
+    box.appendChild(detailsTable([
+      ["capacity, MW", d.total_mw], ["existing, MW", d.existing_mw], ["new, MW", d.new_mw],
+      ["utilisation", d.utilisation === null ? "-" : (100 * d.utilisation).toFixed(1) + " %"],
+      [`flow ${d.from_node}→${d.to_node}, MWh/yr`, d.forward_mwh],
+      [`flow ${d.to_node}→${d.from_node}, MWh/yr`, d.backward_mwh], ["losses, MWh/yr", d.losses_mwh],
+      [`mean price ${d.from_node}, EUR/MWh`, d.mean_price_from_eur_per_mwh],
+      [`mean price ${d.to_node}, EUR/MWh`, d.mean_price_to_eur_per_mwh]]));
+  }
+}
+
+function initMap(rid) {
+  const svg = document.getElementById("map-svg");
+  if (!svg) return;
+  svg.addEventListener("click", async (ev) => {
+    const target = ev.target.closest("circle.node, path.link");
+    if (!target) return;
+    svg.querySelectorAll(".selected").forEach((x) => x.classList.remove("selected"));
+    target.classList.add("selected");
+    const kind = target.classList.contains("node") ? "node" : "link";
+    const id = encodeURIComponent(target.dataset.id);
+    try {
+      showDetails(await getJSON(`/api/results/${encodeURIComponent(rid)}/${kind}/${id}`));
+    } catch (e) {
+      document.getElementById("details").replaceChildren(el("p", String(e.message), "warn"));
+    }
+  });
+}
+
+// ---------------------------------------------------------------- dispatch selector
+function initDispatch(rid) {
+  const form = document.getElementById("dispatch-form");
+  if (!form) return;
+  const panel = document.getElementById("dispatch-panel");
+  form.addEventListener("change", async () => {
+    const q = new URLSearchParams(new FormData(form));
+    panel.classList.add("busy");
+    const r = await fetch(`/results/${encodeURIComponent(rid)}/fragments/dispatch?${q}`);
+    const text = await r.text();
+    panel.classList.remove("busy");
+    if (r.ok) panel.innerHTML = text;  // server-rendered, escaped HTML
+    else panel.replaceChildren(el("p", text, "warn"));
+  });
+}
+
+// ---------------------------------------------------------------- runs
+const watching = new Set();
+
+function jobItem(job) {
+  let li = document.getElementById("job-" + job.id);
+  if (!li) {
+    li = el("li");
+    li.id = "job-" + job.id;
+    document.getElementById("jobs").prepend(li);
+  }
+  li.className = job.state;
+  li.replaceChildren();
+  li.appendChild(el("b", `${job.id} ${job.label}: `));
+  if (job.state === "done") {
+    li.appendChild(document.createTextNode("done → "));
+    const a = el("a", job.result_id);
+    a.href = "/results/" + encodeURIComponent(job.result_id);
+    li.appendChild(a);
+  } else if (job.state === "failed") {
+    li.appendChild(document.createTextNode("failed: " + job.error));
+  } else {
+    li.appendChild(document.createTextNode(job.state + (job.stage ? ` (${job.stage})` : "") + " …"));
+  }
+}
+
+async function refreshResults() {
+  const box = document.getElementById("results-list");
+  const ticked = new Set([...box.querySelectorAll("input[name=ids]:checked")].map((x) => x.value));
+  const r = await fetch("/fragments/results");
+  if (!r.ok) return;
+  box.innerHTML = await r.text();  // server-rendered, escaped HTML
+  box.querySelectorAll("input[name=ids]").forEach((x) => { x.checked = ticked.has(x.value); });
+}
+
+async function poll() {
+  for (const id of [...watching]) {
+    try {
+      const job = await getJSON("/api/jobs/" + encodeURIComponent(id));
+      jobItem(job);
+      if (job.state === "done" || job.state === "failed") {
+        watching.delete(id);
+        if (job.state === "done") await refreshResults();
+      }
+    } catch (e) { watching.delete(id); }
+  }
+  if (watching.size) setTimeout(poll, 700);
+}
+
+function initRunForm() {
+  const form = document.getElementById("run-form");
+  if (!form) return;
+  const err = document.getElementById("run-error");
+  const notes = document.getElementById("run-notes");
+  getJSON("/api/jobs").then((jobs) => {
+    jobs.forEach((j) => { jobItem(j); if (j.state === "queued" || j.state === "running") watching.add(j.id); });
+    if (watching.size) poll();
+  }).catch(() => {});
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    err.hidden = true;
+    const f = new FormData(form);
+    const body = {label: f.get("label") || "run", cbam_hourly_matching: f.get("cbam_hourly_matching") === "on"};
+    if (f.has("year")) body.year = Number(f.get("year"));
+    for (const k of ["caspian_mw", "black_sea_mw"]) {
+      if (!f.has(k)) continue;
+      const v = String(f.get(k)).trim();
+      body[k] = (v === "" || v.toLowerCase().startsWith("optimi")) ? "optimise" : Number(v);
+    }
+    for (const k of ["co2_price", "discount_rate"]) {
+      const v = String(f.get(k) ?? "").trim();
+      if (v !== "") body[k] = Number(v);
+    }
+    const res = String(f.get("resolution") ?? "").trim();
+    if (res) body.resolution = res;
+    const r = await fetch("/api/runs", {method: "POST", headers: {"Content-Type": "application/json"},
+                                        body: JSON.stringify(body)});
+    const out = await r.json().catch(() => ({error: "the server gave no answer"}));
+    if (!r.ok) {
+      err.textContent = out.error || ("error " + r.status);
+      err.hidden = false;
+      return;
+    }
+    notes.textContent = (out.notes || []).join("; ");
+    jobItem(out);
+    const was = watching.size;
+    watching.add(out.id);
+    if (!was) setTimeout(poll, 300);
+  });
+}
+
+// ---------------------------------------------------------------- compare
+function initCompare() {
+  const form = document.getElementById("compare-form");
+  if (!form) return;
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const ids = [...form.querySelectorAll("input[name=ids]:checked")].map((x) => x.value);
+    const out = document.getElementById("compare-out");
+    const r = await fetch("/compare?ids=" + encodeURIComponent(ids.join(",")));
+    const text = await r.text();
+    if (r.ok) out.innerHTML = text;  // server-rendered, escaped HTML
+    else out.replaceChildren(el("p", text, "warn"));
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const head = document.getElementById("headline");
+  if (head) {
+    initMap(head.dataset.result);
+    initDispatch(head.dataset.result);
+  }
+  initRunForm();
+  initCompare();
+});
