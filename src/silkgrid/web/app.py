@@ -63,6 +63,35 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def check_serve_options(host: str, port: int, token: str | None, generate: bool, runs_dir: Path) -> str | None:
+    """Check ``silkgrid serve``'s options before anything binds; return the token to use.
+
+    Raises ``ValueError(option, problem, fix)``.
+    """
+    import socket
+
+    if token is not None and len(token) < 16:
+        raise ValueError("--token", "the token is shorter than 16 characters",
+                         "give a longer secret, or use --generate-token")
+    if generate and token is None:
+        token = new_token()
+    if not is_loopback(host) and token is None:
+        raise ValueError("--host", f"'{host}' is not a loopback address: the dashboard (which can start runs) "
+                         "would be reachable from other machines without a token; refusing to start",
+                         "pass --token SECRET or --generate-token, or keep the default --host 127.0.0.1")
+    if Path(runs_dir).exists() and not Path(runs_dir).is_dir():
+        raise ValueError("--runs-dir", f"'{runs_dir}' exists and is not a directory", "give a directory path")
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((host, port))
+    except OSError as exc:
+        raise ValueError("--port", f"cannot listen on {host}:{port} ({exc.strerror or exc})",
+                         "choose another --port (or --host)") from None
+    return token
+
+
 def _static(name: str) -> bytes:
     if name == "report.css":
         return rep._CSS.encode()
@@ -79,7 +108,7 @@ def _page(title: str, body: str, *, token_note: str = "") -> HTMLResponse:
     return HTMLResponse(
         f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><meta name='viewport' "
         f"content='width=device-width,initial-scale=1'><title>{_e(title)}</title>"
-        "<link rel='stylesheet' href='/static/report.css'><link rel='stylesheet' href='/static/style.css'>"
+        "<link rel='icon' href='data:,'><link rel='stylesheet' href='/static/report.css'><link rel='stylesheet' href='/static/style.css'>"
         "<script src='/static/app.js' defer></script></head><body>"
         f"<header><h1><a href='/'>SilkGrid</a> · {_e(title)}</h1>{token_note}</header><main>{body}</main>"
         "</body></html>")
