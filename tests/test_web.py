@@ -38,10 +38,8 @@ def base_dir(tmp_path_factory):
     return res.to_dir(tmp_path_factory.mktemp("web") / "base-week")
 
 
-@pytest.fixture(scope="module")
-def server(base_dir, tmp_path_factory):
-    runs = tmp_path_factory.mktemp("runs")
-    app = create_app([base_dir], runs_dir=runs, base_scenario=ONE_WEEK, links=EXAMPLE_LINKS, cbam_path=EXAMPLE_PATH)
+def _start(app):
+    """Serve ``app`` on a free loopback port in a thread; returns (port, stop function)."""
     port = _free_port()
     srv = make_server(app, "127.0.0.1", port)
     th = threading.Thread(target=srv.run, daemon=True)
@@ -51,10 +49,21 @@ def server(base_dir, tmp_path_factory):
             break
         time.sleep(0.05)
     assert srv.started
+
+    def stop():
+        srv.should_exit = True
+        th.join(timeout=10)
+        app.state.jobs.stop()
+    return port, stop
+
+
+@pytest.fixture(scope="module")
+def server(base_dir, tmp_path_factory):
+    runs = tmp_path_factory.mktemp("runs")
+    app = create_app([base_dir], runs_dir=runs, base_scenario=ONE_WEEK, links=EXAMPLE_LINKS, cbam_path=EXAMPLE_PATH)
+    port, stop = _start(app)
     yield {"url": f"http://127.0.0.1:{port}", "port": port, "app": app, "runs": runs}
-    srv.should_exit = True
-    th.join(timeout=10)
-    app.state.jobs.stop()
+    stop()
 
 
 def _raw_get(port: int, path: str) -> tuple[int, str]:
@@ -105,16 +114,25 @@ def test_run_validation_is_the_cli_message(server):
 
 
 def test_token_required_when_set(base_dir, tmp_path):
-    from fastapi.testclient import TestClient
-
     app = create_app([base_dir], runs_dir=tmp_path, base_scenario=ONE_WEEK, token="s3cret-token-1234567")
-    c = TestClient(app, base_url="http://127.0.0.1")
-    assert c.get("/").status_code == 401
-    assert c.get("/", headers={"X-SilkGrid-Token": "wrong"}).status_code == 401
-    r = c.get("/?token=s3cret-token-1234567")
-    assert r.status_code == 200 and "silkgrid_token" in r.headers["set-cookie"]
-    assert c.get("/results/r1").status_code == 200  # the cookie from the link with the token
-    app.state.jobs.stop()
+    port, stop = _start(app)
+    try:
+        def get(path, headers=None):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", path, headers=headers or {})
+            r = conn.getresponse()
+            r.read()
+            conn.close()
+            return r
+        assert get("/").status == 401
+        assert get("/results/r1", {"X-SilkGrid-Token": "wrong"}).status == 401
+        r = get("/?token=s3cret-token-1234567")
+        cookie = r.getheader("set-cookie")
+        assert r.status == 200 and cookie.startswith("silkgrid_token=") and "HttpOnly" in cookie
+        assert get("/results/r1", {"Cookie": cookie.split(";")[0]}).status == 200  # the link's cookie
+        assert get("/results/r1", {"X-SilkGrid-Token": "s3cret-token-1234567"}).status == 200
+    finally:
+        stop()
 
 
 def test_serve_public_host_needs_token():
@@ -213,6 +231,7 @@ def test_run_form_and_compare_in_browser(server, browser):
     run_dir = server["app"].state.registry.get("r2").path
     assert run_dir.parent == Path(server["runs"]).resolve()
     assert (run_dir / "summary.json").is_file() and (run_dir / "metrics.json").is_file()
+    assert json.loads((run_dir / "web_run.json").read_text())["knobs"]["co2_price"] == 200
     # compare the two
     page.check("#results-table input[value=r1]")
     page.check("#results-table input[value=r2]")
@@ -224,3 +243,52 @@ def test_run_form_and_compare_in_browser(server, browser):
     page.close()
     # the refused submission (HTTP 400) is the only thing chromium logs
     assert problems == ["Failed to load resource: the server responded with a status of 400 (Bad Request)"]
+
+
+# ---------------------------------------------------------------------------------------- queue
+def _post_run(port: int, body: dict) -> dict:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("POST", "/api/runs", body=json.dumps(body), headers={"Content-Type": "application/json"})
+    r = conn.getresponse()
+    out = json.loads(r.read())
+    conn.close()
+    assert r.status == 202, out
+    return out
+
+
+def test_several_queued_runs(server):
+    """Runs started while others wait are all solved, one after another, and all get a result id."""
+    jobs = [_post_run(server["port"], {"label": f"q{k}", "co2_price": 50 * k, "caspian_mw": 300 + k})
+            for k in range(3)]
+    assert jobs[-1]["state"] == "queued"
+    deadline = time.time() + 40
+    states = {}
+    while time.time() < deadline:
+        states = {j["id"]: json.loads(_raw_get(server["port"], f"/api/jobs/{j['id']}")[1]) for j in jobs}
+        if all(s["state"] in ("done", "failed") for s in states.values()):
+            break
+        time.sleep(0.2)
+    assert [s["state"] for s in states.values()] == ["done"] * 3, states
+    ids = {s["result_id"] for s in states.values()}
+    listed = {e["id"]: e for e in json.loads(_raw_get(server["port"], "/api/results")[1])}
+    assert ids <= set(listed) and len(ids) == 3
+    caps = [json.loads((server["app"].state.registry.get(s["result_id"]).path / "summary.json").read_text())
+            ["link_capacity_mw"]["caspian_cable"] for s in states.values()]
+    assert caps == pytest.approx([300, 301, 302])  # the fixed cable capacity was applied
+
+
+def test_failed_run_reports_its_error(tmp_path):
+    """A run that raises ends as 'failed' with its error (shown on the page by app.js), no result."""
+    from silkgrid.web.jobs import JobQueue, Registry
+
+    q = JobQueue(Registry(), tmp_path)
+    bad = silkgrid.load_scenario(ONE_WEEK)
+    object.__setattr__(bad, "time", None)  # the model builder cannot make snapshots of this
+    job = q.submit(bad, {}, "broken")
+    for _ in range(100):
+        if job.state in ("done", "failed"):
+            break
+        time.sleep(0.1)
+    q.stop()
+    assert job.state == "failed" and job.error and job.result_id is None
+    assert job.as_json()["error"] == job.error

@@ -710,7 +710,7 @@ def report_cmd(
 @_guarded
 def serve_cmd(
     dirs: Annotated[list[Path] | None, typer.Argument(
-        metavar="[RESULT_DIR]...", help="Results directories to show (written by 'silkgrid run').",
+        metavar="RESULT_DIR", help="Results directories to show (written by 'silkgrid run').",
         show_default=False)] = None,
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8050,
     host: Annotated[str, typer.Option(
@@ -723,7 +723,11 @@ def serve_cmd(
         "--runs-dir", help="Where runs started from the web page are written.")] = Path("results/web-runs"),
 ) -> None:
     """Start the local web dashboard (map, result views, compare, Run form); see docs/web.md."""
-    from silkgrid.web.app import check_serve_options, create_app, is_loopback, make_server
+    try:
+        from silkgrid.web.app import check_serve_options, create_app, is_loopback, make_server
+    except ImportError as exc:
+        raise UsageProblem(f"the web dashboard needs FastAPI and uvicorn ({exc})",
+                           fix="pip install 'silkgrid[web]'") from None
 
     try:
         token = check_serve_options(host, port, token, generate_token, runs_dir)

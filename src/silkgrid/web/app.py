@@ -13,6 +13,7 @@ import ipaddress
 import json
 import math
 import secrets
+import threading
 from importlib import resources
 from pathlib import Path
 
@@ -121,7 +122,7 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
 
     ``result_dirs``: results directories to show (each gets an id); ``runs_dir``: where runs from
     the form are written; ``base_scenario``: scenario dict the Run form's knobs are applied to
-    (default: the corridor data set, 2040); ``token``: required on every request when set;
+    (default: the corridor data set, 2030); ``token``: required on every request when set;
     ``loopback_only``: refuse requests whose Host header is not a loopback name (DNS rebinding).
     """
     registry = Registry()
@@ -131,6 +132,13 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
     jobs = JobQueue(registry, Path(runs_dir))
     app = FastAPI(title="SilkGrid", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.registry, app.state.jobs, app.state.knobs = registry, jobs, knobs
+
+    def warm():  # load the base scenario now, not on the first page view (the corridor takes seconds)
+        try:
+            knobs.base_scenario()
+        except Exception:  # noqa: BLE001 - the Run form says so when the page asks
+            pass
+    threading.Thread(target=warm, name="silkgrid-web-warm", daemon=True).start()
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
@@ -244,11 +252,11 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
         except ValueError as exc:  # JSON or type errors (ValidationError is a ValueError)
             return JSONResponse({"error": _type_message(exc)}, status_code=400)
         try:
-            sc, notes = knobs.build(req)
+            sc, spec, notes = knobs.build(req)
         except ScenarioError as exc:
             return JSONResponse({"error": exc.message}, status_code=400)
         try:
-            job = jobs.submit(sc, req.model_dump(), req.label or "run")
+            job = jobs.submit(sc, req.model_dump(), req.label or "run", spec)
         except OverflowError as exc:
             return JSONResponse({"error": str(exc)}, status_code=429)
         return JSONResponse({**job.as_json(), "notes": notes}, status_code=202)
@@ -263,8 +271,12 @@ class _NotFound(Exception):
 def _type_message(exc: ValueError) -> str:
     if isinstance(exc, ValidationError):
         first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
-        return f"Invalid input: {loc}: {first['msg']}."
+        if not first["loc"]:
+            return "Invalid input: the request must be a JSON object of Run-form knobs."
+        field = str(first["loc"][0])
+        if field in ("caspian_mw", "black_sea_mw"):
+            return f"Invalid input: {field} must be a number of MW or 'optimise'."
+        return f"Invalid input: {field}: {first['msg']}."
     return f"Invalid input: the request is not valid JSON ({exc})."
 
 

@@ -7,6 +7,7 @@ the registry only holds directories given on the command line or written by its 
 from __future__ import annotations
 
 import itertools
+import json
 import queue
 import re
 import threading
@@ -83,6 +84,8 @@ class Job:
     knobs: dict
     label: str
     scenario: Any = field(repr=False, default=None)
+    spec: dict = field(repr=False, default_factory=dict)
+    """The scenario dict that was validated (written to ``web_run.json`` for reproducibility)."""
     state: str = "queued"  # queued | running | done | failed
     stage: str = ""
     error: str = ""
@@ -116,7 +119,7 @@ class JobQueue:
         self._thread = threading.Thread(target=self._work, name="silkgrid-web-worker", daemon=True)
         self._thread.start()
 
-    def submit(self, scenario, knobs: dict, label: str) -> Job:
+    def submit(self, scenario, knobs: dict, label: str, spec: dict | None = None) -> Job:
         with self._lock:
             pending = sum(j.state in ("queued", "running") for j in self._jobs.values())
             if pending >= 20:
@@ -124,7 +127,7 @@ class JobQueue:
             if len(self._jobs) >= self.max_jobs:  # forget the oldest finished jobs
                 for jid in [j.id for j in self._jobs.values() if j.state in ("done", "failed")][:50]:
                     self._jobs.pop(jid)
-            job = Job(f"j{next(self._ids)}", knobs, label, scenario)
+            job = Job(f"j{next(self._ids)}", knobs, label, scenario, spec or {})
             self._jobs[job.id] = job
         self._queue.put(job)
         return job
@@ -169,6 +172,8 @@ class JobQueue:
         job.stage = "write"
         out = self.runs_dir / f"{job.id}-{_SLUG.sub('_', job.label)[:60]}"
         written = result.to_dir(out)
+        (written / "web_run.json").write_text(json.dumps({"knobs": job.knobs, "scenario": job.spec}, indent=1,
+                                                         default=str) + "\n")
         if not result.optimal:
             job.state = "failed"
             job.error = f"not optimal ({result.status}): {result.message}"

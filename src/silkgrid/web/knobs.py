@@ -14,7 +14,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 #: Base scenario of the Run form when the server is given none: the sourced corridor data set.
-DEFAULT_BASE = {"extends": {"dataset": "corridor", "year": 2040}}
+#: The dashboard's base: the corridor at the settings of ``make run`` (12 h snapshots, primal
+#: simplex: about a minute on 2 cores); the form's resolution knob can refine it.
+DEFAULT_BASE = {"extends": {"dataset": "corridor", "year": 2030}, "time": {"resolution": "12h"},
+                "solver": {"method": "simplex", "simplex_strategy": "primal"}}
 #: Knob -> link id in the base scenario (the corridor data set's ids by default).
 DEFAULT_LINKS = {"caspian": "caspian_hvdc", "black_sea": "black_sea_hvdc"}
 DEFAULT_CBAM_PATH = ["caspian_hvdc", "az_ge_500kv", "black_sea_hvdc"]
@@ -66,7 +69,7 @@ class Knobs:
         ext = self.base.get("extends")
         year = None
         if self.year_knob():
-            year = ext.get("year", 2040) if isinstance(ext, dict) else int((ext.split("-") + ["2040"])[1])
+            year = ext.get("year", 2030) if isinstance(ext, dict) else int((ext.split("-") + ["2030"])[1])
         ids = {ln.id for ln in sc.links}
         return {"year": year, "co2_price": sc.policies.co2_price_eur_per_t, "discount_rate": sc.discount_rate,
                 "resolution": sc.time.resolution, "cbam_hourly_matching": sc.policies.cbam_hourly_matching,
@@ -120,11 +123,11 @@ class Knobs:
         return raw, notes
 
     def build(self, req: RunRequest):
-        """(validated Scenario, notes); raises ScenarioError with the CLI's message."""
+        """(validated Scenario, scenario dict, notes); raises ScenarioError with the CLI's message."""
         from silkgrid.scenario.loader import load_scenario
 
         raw, notes = self.scenario_dict(req)
-        sc = load_scenario(raw)
+        sc = load_scenario(copy.deepcopy(raw))
         if req.label:
             sc.name = f"{sc.name} ({req.label})"
-        return sc, notes
+        return sc, raw, notes
