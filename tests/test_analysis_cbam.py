@@ -142,18 +142,7 @@ def test_matching_producer_in_the_middle_of_the_path():
     wind counts with l2's efficiency only: 20 x 0.95 = 19 matched.  Hour 2: A sends 100, 90
     into l2, 85.5 delivered, nothing matched.  Share 19 / 180.5 = 0.105263.
     """
-    d = {
-        "name": "mid", "time": {"hours": 2, "annualise": False},
-        "nodes": [{"id": "A", "country": "KZ"}, {"id": "B", "country": "AZ"}, {"id": "C", "country": "RO"}],
-        "carriers": [{"id": "fuel"}, {"id": "wind", "renewable": True}],
-        "technologies": [{"id": "thermal", "carrier": "fuel"}, {"id": "onwind", "carrier": "wind"}],
-        "generators": [{"id": "gas", "node": "A", "technology": "thermal", "capacity_mw": 100,
-                        "variable_cost_eur_per_mwh": 10},
-                       {"id": "wind", "node": "B", "technology": "onwind", "capacity_mw": 20, "availability": [1, 0]}],
-        "links": [{"id": "l1", "from_node": "A", "to_node": "B", "capacity_mw": 100, "efficiency": 0.9},
-                  {"id": "l2", "from_node": "B", "to_node": "C", "capacity_mw": 100, "efficiency": 0.95}],
-        "markets": [{"id": "C_market", "node": "C", "price_eur_per_mwh": 100, "export_capacity_mw": 1000}],
-    }
+    d = three_nodes()
     sc = silkgrid.load_scenario(d)
     res = silkgrid.solve(sc, options={"method": "simplex"})
     assert res.status == "optimal", res.message
@@ -167,6 +156,23 @@ def test_matching_producer_in_the_middle_of_the_path():
     assert out["contracted_generators"] == ["wind"]
     assert out["matched_share"] == approx(19 / 180.5)
     assert out["saving_eur"] == approx(19 * 1.0 * 100)
+
+
+def three_nodes(l2: dict | None = None) -> dict:
+    """A -> B -> C (0.9, 0.95; 100 MW each), gas at A (100 MW, 10 EUR/MWh), wind at B (20 MW,
+    availability 1, 0), market at C at 100 EUR/MWh (also used by tests/test_cbam_policy.py)."""
+    return {
+        "name": "mid", "time": {"hours": 2, "annualise": False},
+        "nodes": [{"id": "A", "country": "KZ"}, {"id": "B", "country": "AZ"}, {"id": "C", "country": "RO"}],
+        "carriers": [{"id": "fuel"}, {"id": "wind", "renewable": True}],
+        "technologies": [{"id": "thermal", "carrier": "fuel"}, {"id": "onwind", "carrier": "wind"}],
+        "generators": [{"id": "gas", "node": "A", "technology": "thermal", "capacity_mw": 100,
+                        "variable_cost_eur_per_mwh": 10},
+                       {"id": "wind", "node": "B", "technology": "onwind", "capacity_mw": 20, "availability": [1, 0]}],
+        "links": [{"id": "l1", "from_node": "A", "to_node": "B", "capacity_mw": 100, "efficiency": 0.9},
+                  l2 or {"id": "l2", "from_node": "B", "to_node": "C", "capacity_mw": 100, "efficiency": 0.95}],
+        "markets": [{"id": "C_market", "node": "C", "price_eur_per_mwh": 100, "export_capacity_mw": 1000}],
+    }
 
 
 def border_chain() -> dict:

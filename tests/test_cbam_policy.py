@@ -22,7 +22,7 @@ from silkgrid.analysis import cbam_cost, hourly_matching, matching_shares
 from silkgrid.errors import ScenarioError
 from silkgrid.model import build_model
 
-from test_analysis_cbam import border_chain, four_hours
+from test_analysis_cbam import border_chain, four_hours, three_nodes
 
 REL = 1e-6
 
@@ -65,23 +65,6 @@ def test_policy_changes_nothing_when_exports_are_matched():
     res, sc = solve(with_policy(four_hours(), contracted=["solar", "gas"]))
     assert res.objective == pytest.approx(base.objective, rel=REL)
     assert year_share(res, sc, contracted=["solar", "gas"]) == pytest.approx(1.0, rel=REL)
-
-
-def three_nodes(l2: dict | None = None) -> dict:
-    """A -> B -> C (0.9, 0.95; 100 MW each), gas at A (100 MW, 10 EUR/MWh), wind at B (20 MW,
-    availability 1, 0), market at C at 100 EUR/MWh (as in test_analysis_cbam)."""
-    return {
-        "name": "mid", "time": {"hours": 2, "annualise": False},
-        "nodes": [{"id": "A", "country": "KZ"}, {"id": "B", "country": "AZ"}, {"id": "C", "country": "RO"}],
-        "carriers": [{"id": "fuel"}, {"id": "wind", "renewable": True}],
-        "technologies": [{"id": "thermal", "carrier": "fuel"}, {"id": "onwind", "carrier": "wind"}],
-        "generators": [{"id": "gas", "node": "A", "technology": "thermal", "capacity_mw": 100,
-                        "variable_cost_eur_per_mwh": 10},
-                       {"id": "wind", "node": "B", "technology": "onwind", "capacity_mw": 20, "availability": [1, 0]}],
-        "links": [{"id": "l1", "from_node": "A", "to_node": "B", "capacity_mw": 100, "efficiency": 0.9},
-                  l2 or {"id": "l2", "from_node": "B", "to_node": "C", "capacity_mw": 100, "efficiency": 0.95}],
-        "markets": [{"id": "C_market", "node": "C", "price_eur_per_mwh": 100, "export_capacity_mw": 1000}],
-    }
 
 
 def test_policy_with_a_producer_in_the_middle_of_the_path():
