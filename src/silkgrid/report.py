@@ -103,14 +103,6 @@ def _tick_label(v: float) -> str:
     return f"{v:g}"
 
 
-def _energy(mwh) -> str:
-    return fmt_energy(mwh)
-
-
-def _eur(x) -> str:
-    return fmt_eur(x)
-
-
 def _legend(colours: dict[str, str]) -> str:
     return '<div class="legend">' + "".join(
         f'<span><i style="background:{c}"></i>{_e(n)}</span>' for n, c in colours.items()) + "</div>"
@@ -485,8 +477,8 @@ def _export_panel(data: dict) -> str:
     m = data["tables"].get("markets")
     if m is None or not len(m):
         return "<p class='note'>The scenario has no external markets.</p>"
-    rows = "".join(f"<tr><td>{_e(r.id)}</td><td>{_e(r.node)}</td><td>{_energy(r.sold_mwh)}</td>"
-                   f"<td>{_energy(r.bought_mwh)}</td><td>{_eur(r.revenue_eur)}</td></tr>" for r in m.itertuples())
+    rows = "".join(f"<tr><td>{_e(r.id)}</td><td>{_e(r.node)}</td><td>{fmt_energy(r.sold_mwh)}</td>"
+                   f"<td>{fmt_energy(r.bought_mwh)}</td><td>{fmt_eur(r.revenue_eur)}</td></tr>" for r in m.itertuples())
     W, row_h = 900, 30
     top = max(float(max(m["sold_mwh"].max(), m["bought_mwh"].max())) / 1e3, 1.0)
     H = 46 + row_h * len(m)
@@ -503,9 +495,9 @@ def _export_panel(data: dict) -> str:
         y = 6 + i * row_h
         fr.parts.append(f'<text x="{fr.ml - 6}" y="{y + 15}" text-anchor="end" font-weight="bold">{_e(r.id)}</text>'
                         f'<rect class="bar" x="{fr.ml}" y="{y}" width="{_f(fr.x(r.sold_mwh / 1e3) - fr.ml)}" '
-                        f'height="12" fill="#3b8bc2"><title>sold {_energy(r.sold_mwh)}</title></rect>'
+                        f'height="12" fill="#3b8bc2"><title>sold {fmt_energy(r.sold_mwh)}</title></rect>'
                         f'<rect class="bar" x="{fr.ml}" y="{y + 12}" width="{_f(fr.x(r.bought_mwh / 1e3) - fr.ml)}" '
-                        f'height="8" fill="#9aa3ad"><title>bought {_energy(r.bought_mwh)}</title></rect>')
+                        f'height="8" fill="#9aa3ad"><title>bought {fmt_energy(r.bought_mwh)}</title></rect>')
     return (fr.svg() + "<table><tr><th>market</th><th>node</th><th>sold (export)</th><th>bought (import)</th>"
             f"<th>net revenue per year</th></tr>{rows}</table>")
 
@@ -526,15 +518,15 @@ def _cbam_panel(data: dict, scenario, why: str) -> str:
         return f"<p class='warn'>CBAM matching not computed for path {_e(' → '.join(path))}: {_e(exc)}.</p>"
     shares = matching_shares(h)
     share = c["matched_share"] if c["exported_mwh"] >= NEGLIGIBLE_MWH else float("nan")
-    rows = "".join(f"<tr><td>{_e(r.period)}</td><td>{_energy(r.exported_mwh)}</td><td>{_energy(r.matched_mwh)}</td>"
+    rows = "".join(f"<tr><td>{_e(r.period)}</td><td>{fmt_energy(r.exported_mwh)}</td><td>{fmt_energy(r.matched_mwh)}</td>"
                    f"<td>{'n/a' if not math.isfinite(r.matched_share) or r.exported_mwh < NEGLIGIBLE_MWH else f'{r.matched_share:.1%}'}</td></tr>"
                    for r in shares.itertuples())
     head = (f"<p>Path {_e(' → '.join(c['path']))} ({_e(how)}); contracted producers: "
             f"{_e(', '.join(c['contracted_generators']) or 'none')}.</p>"
             f"<p><b>Hourly matched share: {'n/a (nothing exported)' if not math.isfinite(share) else f'{share:.1%}'}"
-            f"</b> of {_energy(c['exported_mwh'])} exported. Certificate cost at "
-            f"{c['ets_price_eur_per_t']:.0f} EUR/t: default {_eur(c['default_certificate_cost_eur'])}, "
-            f"with hourly matching {_eur(c['matched_certificate_cost_eur'])} (saving {_eur(c['saving_eur'])}).</p>")
+            f"</b> of {fmt_energy(c['exported_mwh'])} exported. Certificate cost at "
+            f"{c['ets_price_eur_per_t']:.0f} EUR/t: default {fmt_eur(c['default_certificate_cost_eur'])}, "
+            f"with hourly matching {fmt_eur(c['matched_certificate_cost_eur'])} (saving {fmt_eur(c['saving_eur'])}).</p>")
     warn = "".join(f"<p class='warn'>{_e(w)}</p>" for w in c.get("warnings", []))
     # hourly matched share over time (weekly means) as a small chart
     ex = h["exported_mwh"]
@@ -567,9 +559,9 @@ def cost_table(data: dict, scenario) -> pd.DataFrame | None:
 
 def _cost_panel(data: dict, scenario, why: str) -> str:
     s = data["summary"]
-    head = (f"<p><b>Total system cost: {_eur(s.get('total_cost_eur'))} per year</b> (optimised "
-            f"{_eur(s.get('objective_eur'))} + fixed cost of existing capacity "
-            f"{_eur(s.get('fixed_cost_existing_eur'))}).</p>")
+    head = (f"<p><b>Total system cost: {fmt_eur(s.get('total_cost_eur'))} per year</b> (optimised "
+            f"{fmt_eur(s.get('objective_eur'))} + fixed cost of existing capacity "
+            f"{fmt_eur(s.get('fixed_cost_existing_eur'))}).</p>")
     by = cost_table(data, scenario)
     if by is None:
         return head + f"<p class='warn'>Cost breakdown not computed: {_e(why)}.</p>"
@@ -652,7 +644,7 @@ def build_html(data: dict, *, week: int = 1, scenario=None, why: str = "") -> st
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><meta name='viewport' "
             f"content='width=device-width,initial-scale=1'><title>{_e(title)}</title><style>{_CSS}</style></head>"
             f"<body><header><h1>{_e(title)}</h1><p>{_e(desc)}</p><p>Weather: {_e(s.get('weather') or '-')}. "
-            f"Total system cost {_eur(s.get('total_cost_eur'))}/yr; demand {_energy(s.get('demand_mwh'))}/yr; "
+            f"Total system cost {fmt_eur(s.get('total_cost_eur'))}/yr; demand {fmt_energy(s.get('demand_mwh'))}/yr; "
             f"emissions {s.get('emissions_t', 0) / 1e6:,.2f} Mt CO2/yr.</p></header><main>{body}</main></body></html>\n")
 
 

@@ -131,11 +131,6 @@ def load_scenario(source: str | Path | dict, *, base_dir: str | Path | None = No
     return scenario
 
 
-def validate_file(source: str | Path) -> Scenario:
-    """Alias used by ``silkgrid validate``."""
-    return load_scenario(source)
-
-
 # ----------------------------------------------------------------------------------------
 # reading and extends
 # ----------------------------------------------------------------------------------------

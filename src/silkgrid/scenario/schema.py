@@ -10,7 +10,6 @@ of length ``time.hours``.
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Annotated, Any, Literal
 
@@ -492,6 +491,3 @@ def annuity_factor(rate: float, years: float) -> float:
         return 1.0 / years
     return rate / (1.0 - (1.0 + rate) ** (-years))
 
-
-def is_finite_number(x: float) -> bool:
-    return isinstance(x, float) and math.isfinite(x)
