@@ -31,6 +31,11 @@ class BuildContext:
     def T(self) -> int:
         return len(self.w)
 
+    @property
+    def t(self) -> np.ndarray:
+        """Snapshot positions as a (1, T) row, the time tags of (element, T) blocks."""
+        return np.arange(self.T)[None, :]
+
 
 def _new_capacity(lp: LinearProgram, name: str, cap: Capacity, ids: list[str], ctx: BuildContext,
                   family: str) -> tuple[np.ndarray, np.ndarray]:
@@ -60,7 +65,8 @@ def _limit_by_capacity(lp: LinearProgram, name: str, flow: np.ndarray, new: np.n
         return
     f = np.broadcast_to(np.asarray(factor, float), flow.shape)[sel]
     rhs = f * existing[sel, None]
-    rows = lp.add_constraints(name, flow[sel].shape, **({"lower": rhs} if lower else {"upper": rhs}))
+    rows = lp.add_constraints(name, flow[sel].shape, time=np.arange(flow.shape[-1]),
+                              **({"lower": rhs} if lower else {"upper": rhs}))
     lp.add_terms(rows, flow[sel], 1.0)
     lp.add_terms(rows, new[sel][:, None], -f)
 
@@ -74,7 +80,7 @@ def add_generators(lp: LinearProgram, ctx: BuildContext) -> None:
     lower = np.where(ext[:, None], 0.0, a.gen_min * exist)
     upper = np.where(ext[:, None], np.inf, a.gen_avail * exist)
     p = lp.add_variables("gen_p", (G, T), lower=lower, upper=upper,
-                         cost=a.gen_marginal[:, None] * ctx.w[None, :])
+                         cost=a.gen_marginal[:, None] * ctx.w[None, :], time=ctx.t)
     e = np.flatnonzero(ext)
     _limit_by_capacity(lp, "gen_max", p, new, cap.existing, e, a.gen_avail)
     must_run = e[(a.gen_min[e] > 0).any(axis=1)] if e.size else e
@@ -87,7 +93,7 @@ def add_generators(lp: LinearProgram, ctx: BuildContext) -> None:
                 continue
             r = limit[g][:, None] * ctx.d[None, 1:]
             rows = lp.add_constraints(f"gen_ramp_{direction}", (g.size, T - 1),
-                                      upper=r * cap.existing[g, None])
+                                      upper=r * cap.existing[g, None], time=ctx.t[:, 1:])
             sign = 1.0 if direction == "up" else -1.0
             lp.add_terms(rows, p[g, 1:], sign)
             lp.add_terms(rows, p[g, :-1], -sign)
@@ -109,10 +115,11 @@ def add_storage(lp: LinearProgram, ctx: BuildContext) -> None:
     p_hi = np.where(p_ext | unl, np.inf, P.existing)[:, None]
     e_fixed_hi = np.where(has_mh, mh * P.existing, E.existing)
     e_hi = np.where(e_ext | (has_mh & p_ext), np.inf, e_fixed_hi)[:, None]
-    ch = lp.add_variables("sto_charge", (S, T), upper=np.where(a.sto_can_charge[:, None], p_hi, 0.0))
+    ch = lp.add_variables("sto_charge", (S, T), upper=np.where(a.sto_can_charge[:, None], p_hi, 0.0),
+                          time=ctx.t)
     dis = lp.add_variables("sto_discharge", (S, T), upper=p_hi,
-                           cost=a.sto_marginal[:, None] * ctx.w[None, :])
-    soc = lp.add_variables("sto_soc", (S, T), upper=e_hi)
+                           cost=a.sto_marginal[:, None] * ctx.w[None, :], time=ctx.t)
+    soc = lp.add_variables("sto_soc", (S, T), upper=e_hi, time=ctx.t)
     sel = np.flatnonzero(p_ext)
     _limit_by_capacity(lp, "sto_charge_max", ch, p_new, P.existing, sel)
     _limit_by_capacity(lp, "sto_discharge_max", dis, p_new, P.existing, sel)
@@ -126,7 +133,7 @@ def add_storage(lp: LinearProgram, ctx: BuildContext) -> None:
     inflow = a.sto_inflow * d
     rhs = inflow.copy()
     rhs[:, 0] += np.where(a.sto_cyclic, 0.0, keep[:, 0] * a.sto_initial)
-    rows = lp.add_constraints("sto_soc_balance", (S, T), lower=rhs, upper=rhs)
+    rows = lp.add_constraints("sto_soc_balance", (S, T), lower=rhs, upper=rhs, time=ctx.t)
     lp.add_terms(rows, soc, 1.0)
     lp.add_terms(rows[:, 1:], soc[:, :-1], -keep[:, 1:])
     cyc = np.flatnonzero(a.sto_cyclic)
@@ -134,7 +141,7 @@ def add_storage(lp: LinearProgram, ctx: BuildContext) -> None:
     lp.add_terms(rows, ch, -d * a.sto_eff_charge[:, None])
     lp.add_terms(rows, dis, d / a.sto_eff_discharge[:, None])
     spill_sel = np.flatnonzero(a.sto_spill & (a.sto_inflow > 0).any(axis=1)) if S else np.zeros(0, int)
-    spill = lp.add_variables("sto_spill", (spill_sel.size, T), upper=a.sto_inflow[spill_sel])  # spill <= inflow
+    spill = lp.add_variables("sto_spill", (spill_sel.size, T), upper=a.sto_inflow[spill_sel], time=ctx.t)  # spill <= inflow
     lp.add_terms(rows[spill_sel], spill, d)
     lp.add_terms(ctx.balance[a.sto_node], dis, 1.0)
     lp.add_terms(ctx.balance[a.sto_node], ch, -1.0)
@@ -148,14 +155,15 @@ def add_links(lp: LinearProgram, ctx: BuildContext) -> None:
     new, ext = _new_capacity(lp, "link_new", C, a.link_ids, ctx, "links")
     hi = np.where(ext, np.inf, C.existing)[:, None]
     cost = a.link_marginal[:, None] * ctx.w[None, :]
-    fwd = lp.add_variables("link_forward", (L, T), upper=hi, cost=cost)
+    fwd = lp.add_variables("link_forward", (L, T), upper=hi, cost=cost, time=ctx.t)
     bi = np.flatnonzero(a.link_bidirectional)
-    bwd = lp.add_variables("link_backward", (bi.size, T), upper=hi[bi], cost=cost[bi])
+    bwd = lp.add_variables("link_backward", (bi.size, T), upper=hi[bi], cost=cost[bi], time=ctx.t)
     e = np.flatnonzero(ext)
     _limit_by_capacity(lp, "link_forward_max", fwd, new, C.existing, e)
     eb = np.flatnonzero(ext[bi])
     if eb.size:
-        rows = lp.add_constraints("link_backward_max", (eb.size, T), upper=C.existing[bi[eb], None])
+        rows = lp.add_constraints("link_backward_max", (eb.size, T), upper=C.existing[bi[eb], None],
+                                  time=ctx.t)
         lp.add_terms(rows, bwd[eb], 1.0)
         lp.add_terms(rows, new[bi[eb]][:, None], -1.0)
     lp.add_terms(ctx.balance[a.link_from], fwd, -1.0)
@@ -170,7 +178,7 @@ def add_loads(lp: LinearProgram, ctx: BuildContext) -> None:
     a = ctx.arrays
     shed = np.flatnonzero(~np.isnan(a.load_voll))
     u = lp.add_variables("unserved", (shed.size, ctx.T), upper=a.load_demand[shed],
-                         cost=a.load_voll[shed, None] * ctx.w[None, :])
+                         cost=a.load_voll[shed, None] * ctx.w[None, :], time=ctx.t)
     lp.add_terms(ctx.balance[a.load_node[shed]], u, 1.0)
 
 
@@ -179,8 +187,8 @@ def add_markets(lp: LinearProgram, ctx: BuildContext) -> None:
     a = ctx.arrays
     M, T = len(a.market_ids), ctx.T
     value = a.market_price * ctx.w[None, :]
-    sell = lp.add_variables("market_sell", (M, T), upper=a.market_export_cap[:, None], cost=-value)
-    buy = lp.add_variables("market_buy", (M, T), upper=a.market_import_cap[:, None], cost=value)
+    sell = lp.add_variables("market_sell", (M, T), upper=a.market_export_cap[:, None], cost=-value, time=ctx.t)
+    buy = lp.add_variables("market_buy", (M, T), upper=a.market_import_cap[:, None], cost=value, time=ctx.t)
     lp.add_terms(ctx.balance[a.market_node], sell, -1.0)
     lp.add_terms(ctx.balance[a.market_node], buy, 1.0)
 
@@ -232,7 +240,7 @@ def add_policies(lp: LinearProgram, ctx: BuildContext) -> None:
     hourly = np.flatnonzero(~np.isnan(a.firm_export_min_gw))
     if hourly.size:
         rows = lp.add_constraints("firm_export_hourly", (hourly.size, ctx.T),
-                                  lower=a.firm_export_min_gw[hourly, None])
+                                  lower=a.firm_export_min_gw[hourly, None], time=ctx.t)
         for r, k in zip(rows, hourly):
             for cols, coef in zip(*link_net_import(lp, ctx, a.firm_export_node[k])):
                 lp.add_terms(r[None, :], cols, coef)
@@ -266,14 +274,14 @@ def add_cbam_matching(lp: LinearProgram, ctx: BuildContext) -> None:
 
     flow = path_flow(k, a.cbam_forward)
     p = lp.variables["gen_p"]
-    rows = lp.add_constraints("cbam_matching", ctx.T, upper=0.0)
+    rows = lp.add_constraints("cbam_matching", ctx.T, upper=0.0, time=ctx.t[0])
     lp.add_terms(rows, flow, a.cbam_eff)
     if a.cbam_gens.size:
         lp.add_terms(rows[None, :], p[a.cbam_gens], -a.cbam_gen_eff[:, None])
     # firm nomination on every border: what lands in the EU must also have crossed each earlier
     # link of the path, unless it entered the path after that link
     for link, forward, eff, gens, gen_eff in a.cbam_borders:
-        rows = lp.add_constraints(f"cbam_nomination_{link}", ctx.T, upper=0.0)
+        rows = lp.add_constraints(f"cbam_nomination_{link}", ctx.T, upper=0.0, time=ctx.t[0])
         lp.add_terms(rows, flow, a.cbam_eff)
         lp.add_terms(rows, path_flow(link, forward), -eff)
         if a.link_bidirectional[link]:  # net crossing: flow sent back in the same snapshot does not count

@@ -88,7 +88,8 @@ def build_model(source: Scenario | NetworkArrays, *, window: slice | None = None
     lp = LinearProgram()
     node_demand = np.zeros((len(a.node_ids), len(snaps)))
     np.add.at(node_demand, a.load_node, a.load_demand)
-    balance = lp.add_constraints("balance", node_demand.shape, lower=node_demand, upper=node_demand)
+    balance = lp.add_constraints("balance", node_demand.shape, lower=node_demand, upper=node_demand,
+                                 time=np.arange(len(snaps))[None, :])
     share = float(snaps.weight.sum() / full.snapshots.weight.sum())
     ctx = blocks.BuildContext(arrays=a, w=snaps.weight, d=snaps.duration_h, balance=balance,
                               fixed=fixed, budget_share=share)

@@ -14,6 +14,12 @@ import numpy as np
 import scipy.sparse as sp
 
 
+def _time_tags(time, shape: tuple[int, ...]) -> np.ndarray:
+    if time is None:
+        return np.full(int(np.prod(shape)) if shape else 1, -1, dtype=np.int64)
+    return np.broadcast_to(np.asarray(time, dtype=np.int64), shape).ravel().copy()
+
+
 @dataclass
 class LinearProgram:
     """min c'x  s.t.  row_lower <= A x <= row_upper,  col_lower <= x <= col_upper."""
@@ -26,6 +32,8 @@ class LinearProgram:
     _rows: list[np.ndarray] = field(default_factory=list)
     _cols: list[np.ndarray] = field(default_factory=list)
     _vals: list[np.ndarray] = field(default_factory=list)
+    _col_time: list[np.ndarray] = field(default_factory=list)
+    _row_time: list[np.ndarray] = field(default_factory=list)
     variables: dict[str, np.ndarray] = field(default_factory=dict)
     constraints: dict[str, np.ndarray] = field(default_factory=dict)
     n_cols: int = 0
@@ -34,8 +42,12 @@ class LinearProgram:
 
     # -- variables ----------------------------------------------------------------------
     def add_variables(self, name: str, shape: tuple[int, ...] | int, *, lower=0.0, upper=np.inf,
-                      cost=0.0) -> np.ndarray:
-        """Add a block of variables; return their column indices with the given shape."""
+                      cost=0.0, time=None) -> np.ndarray:
+        """Add a block of variables; return their column indices with the given shape.
+
+        ``time`` (broadcastable to ``shape``) is the snapshot each variable belongs to;
+        ``None`` marks variables that span the horizon (capacities).  Decomposition uses it.
+        """
         shape = (shape,) if isinstance(shape, int) else tuple(shape)
         n = int(np.prod(shape)) if shape else 1
         idx = np.arange(self.n_cols, self.n_cols + n).reshape(shape)
@@ -43,6 +55,7 @@ class LinearProgram:
         self.col_lower.append(np.broadcast_to(np.asarray(lower, float), shape).ravel().copy())
         self.col_upper.append(np.broadcast_to(np.asarray(upper, float), shape).ravel().copy())
         self.col_cost.append(np.broadcast_to(np.asarray(cost, float), shape).ravel().copy())
+        self._col_time.append(_time_tags(time, shape))
         if name in self.variables:
             raise ValueError(f"variable block '{name}' added twice")
         self.variables[name] = idx
@@ -50,14 +63,18 @@ class LinearProgram:
 
     # -- constraints --------------------------------------------------------------------
     def add_constraints(self, name: str, shape: tuple[int, ...] | int, *, lower=-np.inf,
-                        upper=np.inf) -> np.ndarray:
-        """Add a block of rows ``lower <= (terms) <= upper``; terms come via :meth:`add_terms`."""
+                        upper=np.inf, time=None) -> np.ndarray:
+        """Add a block of rows ``lower <= (terms) <= upper``; terms come via :meth:`add_terms`.
+
+        ``time`` as in :meth:`add_variables`; ``None`` for rows that sum over the horizon.
+        """
         shape = (shape,) if isinstance(shape, int) else tuple(shape)
         n = int(np.prod(shape)) if shape else 1
         idx = np.arange(self.n_rows, self.n_rows + n).reshape(shape)
         self.n_rows += n
         self.row_lower.append(np.broadcast_to(np.asarray(lower, float), shape).ravel().copy())
         self.row_upper.append(np.broadcast_to(np.asarray(upper, float), shape).ravel().copy())
+        self._row_time.append(_time_tags(time, shape))
         if name in self.constraints:
             raise ValueError(f"constraint block '{name}' added twice")
         self.constraints[name] = idx
@@ -98,6 +115,14 @@ class LinearProgram:
         a = sp.csc_matrix((vals, (rows, cols)), shape=(self.n_rows, self.n_cols))
         a.sum_duplicates()
         return a
+
+    def col_time(self) -> np.ndarray:
+        """Snapshot of each column, -1 for columns that span the horizon."""
+        return self._cat(self._col_time).astype(np.int64)
+
+    def row_time(self) -> np.ndarray:
+        """Snapshot of each row, -1 for rows that sum over the horizon."""
+        return self._cat(self._row_time).astype(np.int64)
 
     @property
     def n_nonzeros(self) -> int:
