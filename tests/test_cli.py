@@ -182,7 +182,9 @@ def test_run_solver_and_resolution_options(runner, scenario_file, tmp_path):
                                  "--resolution", "3h"])
     assert result.exit_code == 0, result.output
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["solver"]["method"] == "simplex"
+    assert summary["solver"]["algorithm"] == "simplex"  # legacy --method value names the algorithm
+    assert summary["solver"]["method"] == "monolithic"
+    assert summary["solver"]["gap"] == 0.0
     assert summary["solver"]["crossover"] is True
     assert summary["snapshots"]["count"] == HOURS // 3
     assert len(pd.read_parquet(out / "generation_mw.parquet")) == HOURS // 3
@@ -353,7 +355,8 @@ def test_version_and_help(runner):
     assert result.exit_code == 0 and result.stdout.startswith("silkgrid ")
     result = runner.invoke(app, ["run", "--help"])
     assert result.exit_code == 0
-    for opt in ("--out", "--csv", "--method", "--crossover", "--time-limit", "--threads", "--resolution"):
+    for opt in ("--out", "--csv", "--method", "--algorithm", "--gap", "--window-hours", "--workers", "--segments",
+                "--crossover", "--time-limit", "--threads", "--resolution"):
         assert opt in result.stdout
 
 
@@ -411,3 +414,30 @@ def test_subprocess_console_script(scenario_file):
                           env=_env(), timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "OK" in proc.stdout
+
+
+def test_run_decomposed_reports_bounds(runner, scenario_file, tmp_path):
+    out = tmp_path / "dec"
+    result = runner.invoke(app, ["run", str(scenario_file), "--out", str(out), "--method", "decomposed",
+                                 "--gap", "0.001", "--window-hours", "24", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    solver = json.loads((out / "summary.json").read_text())["solver"]
+    assert solver["method"] == "decomposed"
+    assert solver["gap"] <= 0.001
+    assert solver["lower_bound"] <= solver["upper_bound"]
+    assert solver["decomposition"]["window_hours"] == 24
+    assert "proven gap" in result.stdout
+    mono = tmp_path / "mono"
+    assert runner.invoke(app, ["run", str(scenario_file), "--out", str(mono), "--method", "monolithic",
+                               "--algorithm", "simplex"]).exit_code == 0
+    exact = json.loads((mono / "summary.json").read_text())["objective_eur"]
+    assert solver["lower_bound"] <= exact * (1 + 1e-6) + 1e-3
+    assert solver["upper_bound"] >= exact * (1 - 1e-6) - 1e-3
+    assert json.loads((out / "summary.json").read_text())["objective_eur"] == pytest.approx(exact, rel=1e-3)
+
+
+def test_run_rejects_bad_gap(runner, scenario_file, tmp_path):
+    result = runner.invoke(app, ["run", str(scenario_file), "--out", str(tmp_path / "o"), "--method",
+                                 "decomposed", "--gap", "2"])
+    assert result.exit_code == 2
+    assert "--gap" in result.output

@@ -592,7 +592,7 @@ def test_co2_cap_ipm_objective():
     """Default IPM path on the CO2 cap case: objective 7,500 within 1e-6 relative."""
     res = silkgrid.solve(coal_gas({"co2_cap_t": 125}))
     assert res.status == "optimal"
-    assert res.solver["method"] == "ipm"
+    assert res.solver["algorithm"] == "ipm" and res.solver["method"] == "monolithic"
     assert res.objective == pytest.approx(7500.0, rel=1e-6)
     assert res.co2_shadow_price_eur_per_t == pytest.approx(25 / 0.45, rel=1e-4)
 

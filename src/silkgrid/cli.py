@@ -34,6 +34,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich import box
 from rich.table import Table
 
+from silkgrid.scenario.schema import LP_ALGORITHMS
 from silkgrid.formatting import (fmt_emissions, fmt_energy, fmt_eur_per_yr, fmt_mw, fmt_price,
                                  fmt_seconds)
 
@@ -61,6 +62,18 @@ app = typer.Typer(
 
 
 class Method(str, Enum):
+    auto = "auto"
+    monolithic = "monolithic"
+    decomposed = "decomposed"
+    aggregated = "aggregated"
+    # before strategies existed --method named the LP algorithm; these still set --algorithm
+    ipm = "ipm"
+    simplex = "simplex"
+    pdlp = "pdlp"
+    choose = "choose"
+
+
+class Algorithm(str, Enum):
     ipm = "ipm"
     simplex = "simplex"
     pdlp = "pdlp"
@@ -236,6 +249,10 @@ class _Stages:
         self.progress: Progress | None = None
         self.current: tuple[str, Any, float] | None = None
         self.times: dict[str, float] = {}
+        self.target_gap: float | None = None
+        self._iter_task = None
+        self._first_gap: float | None = None
+        self._last_line = 0.0
 
     def __enter__(self) -> "_Stages":
         if self.live:
@@ -260,6 +277,27 @@ class _Stages:
         if self.progress is not None:
             task = self.progress.add_task(self.LABELS.get(stage, stage), total=1)
         self.current = (stage, task, time.perf_counter())
+
+    def iteration(self, info: dict) -> None:
+        """Bounds of a decomposed-solve iteration: a bar that fills as the gap closes (log scale)."""
+        gap = info.get("gap")
+        lower, upper = info.get("lower"), info.get("upper")
+        if gap is None or not math.isfinite(gap):
+            text = f"decomposed solve: iteration {info['iteration']}, no bound pair yet"
+        else:
+            text = (f"decomposed solve: iteration {info['iteration']}, gap {gap:.3%} "
+                    f"(lower {fmt_eur_per_yr(lower * 1e6)}, upper {fmt_eur_per_yr(upper * 1e6)})")
+        if self.progress is not None:
+            if self._iter_task is None:
+                self._iter_task = self.progress.add_task(text, total=1.0)
+            first = self._first_gap = self._first_gap or (gap if gap and math.isfinite(gap) else None)
+            done = 0.0
+            if first and gap and math.isfinite(gap) and self.target_gap and first > self.target_gap:
+                done = min(1.0, max(0.0, math.log(first / max(gap, 1e-12)) / math.log(first / self.target_gap)))
+            self.progress.update(self._iter_task, description=text, completed=done)
+        elif self.enabled and time.perf_counter() - self._last_line >= 5.0:
+            self.console.print(f"    {text}")
+            self._last_line = time.perf_counter()
 
     def _finish(self) -> None:
         if not self.current:
@@ -335,7 +373,20 @@ def print_headline(result, console: Console) -> None:
     head.add_row("Snapshots", f"{snaps.get('count', 0):,} (weighted to {snaps.get('hours_per_year_weight', 0):,.0f} h/yr)")
     head.add_row("Build / solve time",
                  f"{fmt_seconds(solver.get('build_seconds'))} / {fmt_seconds(solver.get('solve_seconds'))}"
-                 f" ({solver.get('method', '?')}{', crossover' if solver.get('crossover') else ''})")
+                 f" ({solver.get('method', '?')}, {solver.get('algorithm', '?')}"
+                 f"{', crossover' if solver.get('crossover') else ''})")
+    if solver.get("method") == "decomposed":
+        dec = solver.get("decomposition", {})
+        bound = (f"proven gap {solver['gap']:.3%}" if solver.get("gap") is not None else "no proven gap")
+        head.add_row("Decomposition", f"{bound} after {dec.get('iterations', 0)} iterations; "
+                                      f"{dec.get('windows', 0)} windows of {dec.get('window_hours', 0)} h "
+                                      f"on {dec.get('workers', 1)} worker(s)")
+        if solver.get("lower_bound") is not None and solver.get("upper_bound") is not None:
+            head.add_row("  objective bounds", f"{fmt_eur_per_yr(solver['lower_bound'])} to "
+                                               f"{fmt_eur_per_yr(solver['upper_bound'])}")
+    elif solver.get("method") == "aggregated":
+        head.add_row("Aggregated", f"[yellow]approximate[/]: {solver.get('segments')} time segments, no bound "
+                                   "on the hourly optimum (docs/aggregation.md)")
     head.add_row("Problem size", f"{solver.get('variables', 0):,} variables, "
                                  f"{solver.get('constraints', 0):,} constraints, "
                                  f"{solver.get('nonzeros', 0):,} non-zeros")
@@ -436,10 +487,23 @@ def run(
         help="Scenario YAML file or packaged data-set name.", show_default=True)] = DEFAULT_DATASET,
     csv: Annotated[bool, typer.Option("--csv", help="Also write every table as CSV.")] = False,
     method: Annotated[Method | None, typer.Option(
-        help="HiGHS method (default: the scenario's solver.method, normally ipm).",
+        help="How to solve: monolithic (one LP), decomposed (Benders over time windows, to a proven --gap), "
+             "aggregated (LP over time segments: fast, approximate) or auto (by problem size). "
+             "Default: the scenario's solver.method, normally auto. (ipm/simplex/pdlp/choose still work "
+             "and set --algorithm.)", case_sensitive=False)] = None,
+    algorithm: Annotated[Algorithm | None, typer.Option(
+        help="HiGHS algorithm for monolithic and aggregated LPs (default: scenario, normally ipm).",
         case_sensitive=False)] = None,
+    gap: Annotated[float | None, typer.Option(
+        help="Relative optimality gap the decomposed method proves before it stops, e.g. 0.001.")] = None,
+    window_hours: Annotated[int | None, typer.Option(
+        "--window-hours", help="Decomposed: hours per window subproblem (default 168).", min=1)] = None,
+    workers: Annotated[int | None, typer.Option(
+        help="Decomposed: worker processes for the window subproblems (default: CPU cores).", min=1)] = None,
+    segments: Annotated[int | None, typer.Option(
+        help="Aggregated (and the decomposed warm start): number of time segments (default 876).", min=1)] = None,
     simplex_strategy: Annotated[SimplexStrategy | None, typer.Option(
-        "--simplex-strategy", help="Simplex variant with --method simplex (default: scenario, normally dual).",
+        "--simplex-strategy", help="Simplex variant with --algorithm simplex (default: scenario, normally dual).",
         case_sensitive=False)] = None,
     crossover: Annotated[bool | None, typer.Option(
         "--crossover/--no-crossover", help="Run crossover after interior point (default: scenario).",
@@ -473,9 +537,18 @@ def run(
     if time_limit is not None and time_limit <= 0:
         raise UsageProblem("the time limit must be positive", option="--time-limit",
                            fix="give a number of seconds above 0")
+    if gap is not None and not 0 < gap < 1:
+        raise UsageProblem(f"the gap must lie between 0 and 1, got {gap}", option="--gap",
+                           fix="give a relative gap such as 0.001 (0.1 %)")
     overrides: dict[str, Any] = {}
-    if method is not None:
+    if method is not None and method.value in LP_ALGORITHMS:
+        overrides["algorithm"] = method.value
+    elif method is not None:
         overrides["method"] = method.value
+    for key, value in (("algorithm", algorithm.value if algorithm else None), ("gap", gap),
+                       ("window_hours", window_hours), ("workers", workers), ("segments", segments)):
+        if value is not None:
+            overrides[key] = value
     if simplex_strategy is not None:
         overrides["simplex_strategy"] = simplex_strategy.value
     if crossover is not None:
@@ -491,8 +564,9 @@ def run(
         sc = _load(scenario)
         _check_not_inside(out_path, sc.source_file)
         _apply_resolution(sc, res)
+        stages.target_gap = gap if gap is not None else sc.solver.gap
         try:
-            result = solve(sc, options=overrides or None, progress=stages)
+            result = solve(sc, options=overrides or None, progress=stages, on_iteration=stages.iteration)
         except ValidationError as exc:  # option values the solver schema rejects
             first = exc.errors()[0]
             raise UsageProblem(first["msg"], option="/".join(map(str, first["loc"]))) from None

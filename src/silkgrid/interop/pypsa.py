@@ -316,7 +316,7 @@ class _Importer:
             "loads": loads,
             "policies": {"co2_cap_t": co2_cap} if co2_cap is not None else {},
             "unserved_energy": {"allowed": False},
-            "solver": {"method": "ipm", "crossover": True},
+            "solver": {"algorithm": "ipm", "crossover": True},
         }
         return data
 

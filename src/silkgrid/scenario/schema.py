@@ -403,17 +403,34 @@ class UnservedEnergy(_Strict):
     """Cost of unserved energy, EUR/MWh."""
 
 
-class SolverOptions(_Strict):
-    """HiGHS options; defaults are interior point without crossover."""
+LP_ALGORITHMS = ("ipm", "simplex", "pdlp", "choose")
 
-    method: Literal["ipm", "simplex", "pdlp", "choose"] = "ipm"
-    """HiGHS solver: interior point (ipm), simplex, pdlp or choose."""
+
+class SolverOptions(_Strict):
+    """How to solve: the strategy (``method``) and the HiGHS options of the LPs it solves."""
+
+    method: Literal["auto", "monolithic", "decomposed", "aggregated"] = "auto"
+    """monolithic: one LP over the whole horizon; decomposed: Benders decomposition over time windows,
+    solved to the proven relative gap ``gap``; aggregated: one LP over ``segments`` time segments
+    (fast, approximate, no bound); auto: monolithic up to ~300,000 LP variables, decomposed above."""
+    algorithm: Literal["ipm", "simplex", "pdlp", "choose"] = "ipm"
+    """HiGHS algorithm for monolithic and aggregated LPs: interior point (ipm), simplex, pdlp or choose."""
+    gap: Annotated[float, Field(gt=0, lt=1)] = 1e-3
+    """Relative optimality gap (upper - lower bound) / |upper| at which the decomposed method stops."""
+    window_hours: Annotated[int, Field(ge=1)] = 168
+    """Length of the decomposed method's time windows, h (one operational subproblem each)."""
+    workers: Annotated[int, Field(ge=1)] | None = None
+    """Processes for the decomposed method's subproblems (default: the number of CPU cores, at most 8)."""
+    segments: Annotated[int, Field(ge=1)] = 876
+    """Time segments of the aggregated method (and of the decomposed method's warm start)."""
+    warm_start: bool = True
+    """Decomposed method: start from the aggregated solution (capacities and storage levels)."""
     crossover: bool = False
     """Run crossover after interior point (vertex solution, exact duals; slower)."""
     simplex_strategy: Literal["dual", "primal"] = "dual"
-    """Simplex variant when method is simplex; primal was about 2x faster on corridor LPs (benchmarks/)."""
+    """Simplex variant when algorithm is simplex; primal was about 2x faster on corridor LPs (benchmarks/)."""
     time_limit_s: Annotated[float, Field(gt=0)] | None = None
-    """Stop after this many seconds."""
+    """Stop after this many seconds (decomposed: the best solution so far is returned with its gap)."""
     threads: Annotated[int, Field(ge=0)] = 0
     """Threads (0: HiGHS default)."""
     primal_feasibility_tolerance: Annotated[float, Field(gt=0, lt=1)] = 1e-7
@@ -426,6 +443,14 @@ class SolverOptions(_Strict):
     """Run HiGHS presolve."""
     log: bool = False
     """Print the solver log."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_method(cls, data: Any) -> Any:
+        """``method: ipm|simplex|pdlp|choose`` (before strategies existed) names the algorithm."""
+        if isinstance(data, dict) and data.get("method") in LP_ALGORITHMS:
+            data = {**data, "algorithm": data["method"], "method": "auto"}
+        return data
 
 
 class Scenario(_Strict):

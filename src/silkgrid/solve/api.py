@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,20 +10,34 @@ from silkgrid.model.build import build_model
 from silkgrid.results import Result, extract, network_info
 from silkgrid.scenario.loader import load_scenario
 from silkgrid.scenario.schema import Scenario, SolverOptions
+from silkgrid.solve.benders import IterationHook
+from silkgrid.solve.decomposed import solve_aggregated, solve_decomposed
 from silkgrid.solve.diagnose import plain_message
-from silkgrid.solve.highs import solve_lp
+from silkgrid.solve.highs import LPSolution, solve_lp
 
 #: Called with a stage name ("build", "solve", "results") as each stage starts.
 ProgressHook = Callable[[str], None]
 
 
+#: ``method: auto`` solves LPs up to this many variables in one piece, larger ones decomposed.
+AUTO_MONOLITHIC_MAX_VARIABLES = 300_000
+
+
+def choose_method(opts: SolverOptions, n_variables: int) -> str:
+    """The method ``opts.method`` stands for, for an LP of ``n_variables`` columns."""
+    if opts.method != "auto":
+        return opts.method
+    return "monolithic" if n_variables <= AUTO_MONOLITHIC_MAX_VARIABLES else "decomposed"
+
+
 def solve(scenario: Scenario | str | Path | dict, *, options: SolverOptions | dict | None = None,
-          progress: ProgressHook | None = None) -> Result:
+          progress: ProgressHook | None = None, on_iteration: IterationHook | None = None) -> Result:
     """Build and solve a scenario.
 
     ``options`` (a :class:`SolverOptions` or a dict of its fields) override the scenario's
     ``solver`` section.  A non-optimal outcome returns a Result whose ``status`` and
-    ``message`` say what happened; it does not raise.
+    ``message`` say what happened; it does not raise.  ``on_iteration`` receives the bounds
+    of each iteration of the decomposed method.
     """
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     opts = sc.solver
@@ -33,21 +48,56 @@ def solve(scenario: Scenario | str | Path | dict, *, options: SolverOptions | di
     step = progress or (lambda stage: None)
     step("build")
     built = build_model(sc)
+    method = choose_method(opts, built.lp.n_cols)
     step("solve")
-    sol = solve_lp(built.lp, opts)
+    t0 = time.perf_counter()
+    facts: dict = {}
+    if method == "decomposed":
+        sol, facts = solve_decomposed(sc, built, opts, on_iteration=on_iteration)
+    elif method == "aggregated":
+        built, sol = solve_aggregated(sc, opts)
+    else:
+        sol = solve_lp(built.lp, opts)
+    seconds = time.perf_counter() - t0
     message = plain_message(sol, built, opts)
+    if method == "decomposed" and sol.status != "optimal" and sol.x is not None:
+        message = f"The decomposed solve stopped early: {sol.solver_status}."
     step("results")
     solver = {
         "status": sol.solver_status,
-        "method": opts.method,
-        "crossover": opts.crossover,
+        "method": method,
+        "algorithm": "benders (dual simplex windows)" if method == "decomposed" else opts.algorithm,
+        "crossover": opts.crossover if method != "decomposed" else None,
         "build_seconds": built.build_seconds,
         "solve_seconds": sol.seconds,
+        "seconds": seconds,
         "variables": built.lp.n_cols,
         "constraints": built.lp.n_rows,
         "nonzeros": built.lp.n_nonzeros,
         "iterations": sol.iterations,
+        **_bounds(method, sol, opts, facts),
     }
+    if method == "decomposed":
+        solver["decomposition"] = {k: v for k, v in facts.items()
+                                   if k not in ("gap", "lower_bound_eur", "upper_bound_eur")}
+    if method == "aggregated":
+        solver["segments"] = opts.segments
+        solver["approximate"] = ("time-segmented LP: no bound on the hourly optimum; "
+                                 "see docs/aggregation.md for its measured error")
     res = extract(sc.name, built, sol, message, solver, weather=sc.weather)
     res.network = network_info(sc)
     return res
+
+
+def _bounds(method: str, sol: LPSolution, opts: SolverOptions, facts: dict) -> dict:
+    """gap / lower_bound / upper_bound (EUR, objective without constants) for summary.json."""
+    if method == "decomposed":
+        return {"gap": facts.get("gap"), "lower_bound": facts.get("lower_bound_eur"),
+                "upper_bound": facts.get("upper_bound_eur")}
+    if method == "aggregated" or not sol.optimal or sol.objective is None:
+        return {"gap": None, "lower_bound": None, "upper_bound": None}
+    # an optimal LP: vertex methods prove optimality within their tolerances; interior point
+    # without crossover stops at a relative primal-dual gap below its tolerance
+    gap = 0.0 if (opts.algorithm == "simplex" or opts.crossover) else opts.ipm_optimality_tolerance
+    obj = sol.objective * 1e6
+    return {"gap": gap, "lower_bound": obj - gap * abs(obj), "upper_bound": obj}

@@ -40,7 +40,7 @@ def _elastic_solve(lp: LinearProgram, rows: np.ndarray, options: SolverOptions) 
     full = sp.hstack([a, e, -e], format="csc")
     n = lp.n_cols
     h = new_highs()
-    configure(h, options.model_copy(update={"method": "choose", "crossover": True}))
+    configure(h, options.model_copy(update={"algorithm": "choose", "crossover": True}))
     pass_arrays(h, full, np.concatenate([np.zeros(n), np.ones(2 * k)]), np.concatenate([clo, np.zeros(2 * k)]),
                 np.concatenate([cup, np.full(2 * k, np.inf)]), rlo, rup)
     h.run()
@@ -149,5 +149,5 @@ def plain_message(sol: LPSolution, built: BuiltModel, options: SolverOptions) ->
                 "optimality. Raise solver.time_limit_s, use a coarser time.resolution, or a subset of the year.")
     if sol.status == "iteration_limit":
         return "The solver stopped at its iteration limit before proving optimality."
-    return (f"The solver reported '{sol.solver_status}' (numerical trouble). Try solver.method: simplex, "
+    return (f"The solver reported '{sol.solver_status}' (numerical trouble). Try solver.algorithm: simplex, "
             "or check for extreme cost or capacity values (very large or very small numbers).")

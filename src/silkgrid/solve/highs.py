@@ -66,7 +66,7 @@ def new_highs() -> highspy.Highs:
 
 def configure(h: highspy.Highs, options: SolverOptions) -> None:
     h.setOptionValue("output_flag", bool(options.log))
-    h.setOptionValue("solver", options.method)
+    h.setOptionValue("solver", options.algorithm)
     h.setOptionValue("run_crossover", "on" if options.crossover else "off")
     h.setOptionValue("simplex_strategy", {"dual": 1, "primal": 4}[options.simplex_strategy])
     h.setOptionValue("presolve", "on" if options.presolve else "off")

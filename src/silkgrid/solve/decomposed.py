@@ -1,0 +1,126 @@
+"""The decomposed and aggregated solve methods (see ``docs/performance.md``).
+
+* :func:`solve_aggregated`: one LP over time segments (``silkgrid.model.aggregate``); fast,
+  approximate, no bound.
+* :func:`solve_decomposed`: Benders decomposition over time windows
+  (:mod:`silkgrid.solve.partition`, :mod:`silkgrid.solve.benders`), optionally started from
+  the aggregated solution, to a proven relative gap.  Returns the full-horizon solution in
+  the same form as a monolithic solve.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from silkgrid.model.aggregate import segment_snapshots
+from silkgrid.model.arrays import build_arrays
+from silkgrid.model.build import BuiltModel, build_model
+from silkgrid.scenario.schema import Scenario, SolverOptions
+from silkgrid.solve.benders import BendersResult, IterationHook, benders
+from silkgrid.solve.executor import Executor, make_executor
+from silkgrid.solve.highs import LPSolution, solve_lp
+from silkgrid.solve.partition import partition, window_ids
+
+MEUR = 1e6
+
+#: Called with a stage name ("warm start", "decomposed solve") as each one starts.
+StageHook = Callable[[str], None]
+
+
+def default_workers() -> int:
+    """Worker processes for window subproblems: one per CPU core, at most 8."""
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+def build_aggregated(sc: Scenario, segments: int, breaks: np.ndarray | None = None) -> BuiltModel:
+    """The scenario's LP over ``segments`` time segments (plus any forced ``breaks``)."""
+    return build_model(build_arrays(sc, snapshots=segment_snapshots(sc, segments, breaks=breaks)))
+
+
+def solve_aggregated(sc: Scenario, opts: SolverOptions,
+                     breaks: np.ndarray | None = None) -> tuple[BuiltModel, LPSolution]:
+    built = build_aggregated(sc, opts.segments, breaks)
+    return built, solve_lp(built.lp, opts)
+
+
+def expand_to(coarse: BuiltModel, x_coarse: np.ndarray, fine: BuiltModel) -> np.ndarray:
+    """A full-LP point for ``fine`` from a solution on coarser snapshots of the same network.
+
+    Capacities carry over; time-indexed variables take the value of the coarse snapshot
+    that covers each fine one; storage levels are interpolated between coarse snapshot ends.
+    """
+    cs, fs = coarse.arrays.snapshots, fine.arrays.snapshots
+    cover = np.clip(np.searchsorted(cs.first_hour, fs.first_hour, side="right") - 1, 0, len(cs) - 1)
+    c_end = cs.first_hour + cs.duration_h
+    f_end = fs.first_hour + fs.duration_h
+    x = np.zeros(fine.lp.n_cols)
+    for name, idx in fine.lp.variables.items():
+        src = coarse.lp.variables.get(name)
+        if src is None or src.size == 0:
+            continue
+        vals = x_coarse[src]
+        if idx.ndim == 2 and src.ndim == 2 and src.shape[1] == len(cs):
+            if name == "sto_soc":
+                vals = np.stack([np.interp(f_end, c_end, row) for row in vals]) if len(vals) else vals
+            else:
+                vals = vals[:, cover]
+        if vals.shape == idx.shape:
+            x[idx] = vals
+    return x
+
+
+def solve_decomposed(sc: Scenario, built: BuiltModel, opts: SolverOptions, *,
+                     executor: Executor | None = None, on_iteration: IterationHook | None = None,
+                     on_stage: StageHook | None = None) -> tuple[LPSolution, dict]:
+    """Benders over windows of ``opts.window_hours``; returns the solution and solver facts."""
+    t0 = time.perf_counter()
+    stage = on_stage or (lambda name: None)
+    a = built.arrays
+    windows = window_ids(a.snapshots.first_hour, opts.window_hours)
+    part = partition(built.lp, windows)
+    workers = min(opts.workers or default_workers(), len(part.windows))
+    ex = executor or make_executor(workers)
+    facts: dict = {"windows": len(part.windows), "window_hours": opts.window_hours,
+                   "workers": getattr(ex, "workers", workers), "master_variables": part.n_z}
+    try:
+        ex.start(part.windows)  # workers build their HiGHS models while the warm start solves
+        z0 = None
+        if opts.warm_start and opts.segments < len(a.snapshots):
+            stage("warm start")
+            tw = time.perf_counter()
+            # segments end at every window boundary: the storage levels handed to the windows
+            # are then levels the aggregated solution reaches, not interpolations
+            agg, agg_sol = solve_aggregated(sc, opts.model_copy(update={"time_limit_s": None}),
+                                            breaks=np.flatnonzero(np.diff(windows)) + 1)
+            if agg_sol.optimal:
+                z0 = part.z_from_x(expand_to(agg, agg_sol.x, built), lp=built.lp)
+            facts["warm_start"] = {"segments": opts.segments, "seconds": time.perf_counter() - tw,
+                                   "status": agg_sol.status,
+                                   "objective_eur": None if agg_sol.objective is None else agg_sol.objective * MEUR}
+        stage("decomposed solve")
+        left = None if opts.time_limit_s is None else max(1.0, opts.time_limit_s - (time.perf_counter() - t0))
+        res: BendersResult = benders(part, ex, gap=opts.gap, time_limit=left, z_start=z0,
+                                     on_iteration=on_iteration)
+    finally:
+        ex.close()
+    status = res.status if res.status in ("optimal", "time_limit", "iteration_limit") else "numerical_trouble"
+    sol = LPSolution(status=status, solver_status=res.message,
+                     objective=None if res.x is None else res.upper_bound, x=res.x, row_dual=res.row_dual,
+                     seconds=time.perf_counter() - t0, iterations={"benders": res.iterations})
+    facts.update({
+        "gap": res.gap, "lower_bound_eur": _eur(res.lower_bound), "upper_bound_eur": _eur(res.upper_bound),
+        "iterations": res.iterations, "subproblem_seconds": res.window_seconds,
+        "master_seconds": res.master_seconds,
+        "history": [{"iteration": h["iteration"], "seconds": round(h["seconds"], 3),
+                     "lower_bound_eur": _eur(h["lower"]), "upper_bound_eur": _eur(h["upper"]),
+                     "gap": h["gap"] if np.isfinite(h["gap"]) else None} for h in res.history],
+    })
+    return sol, facts
+
+
+def _eur(meur: float) -> float | None:
+    return float(meur) * MEUR if np.isfinite(meur) else None

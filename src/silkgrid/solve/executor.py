@@ -1,0 +1,299 @@
+"""Run window subproblems: in this process, or in a pool of worker processes.
+
+An executor owns the window subproblems for the whole decomposed solve: ``start`` hands
+them out once (each worker keeps its HiGHS instances, so every later solve is warm-started
+from the previous basis), ``evaluate`` solves all of them at a master point.  A
+distributed engine (e.g. Dask actors on other machines) plugs in by implementing the same
+three methods (:class:`Executor`).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import traceback
+from multiprocessing.connection import Connection
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from silkgrid.solve.highs import new_highs, pass_arrays
+from silkgrid.solve.partition import WindowProblem
+
+
+@dataclass
+class WindowResult:
+    """A window subproblem solved at one master point (LP units)."""
+
+    index: int
+    status: str  #: HiGHS model status text ("Optimal" when solved)
+    objective: float  #: cost of the window incl. slack penalties, MEUR (the value cuts are built on)
+    gradient: np.ndarray  #: d objective / d z for the master variables the window uses
+    slack: float  #: total elastic slack (0 when the master point is feasible for the window)
+    iterations: int
+    seconds: float
+    cost: float = np.nan  #: cost of the window's own columns (no penalties), MEUR: its upper-bound share
+    x: np.ndarray | None = None  #: own columns (with ``want_solution``)
+    row_dual: np.ndarray | None = None  #: own rows (with ``want_solution``)
+
+    @property
+    def optimal(self) -> bool:
+        return self.status == "Optimal"
+
+
+class WindowSolver:
+    """HiGHS instances for a set of window subproblems, re-solved warm at each master point."""
+
+    def __init__(self, problems: list[WindowProblem], *, threads: int | None = None):
+        self.problems = problems
+        self.threads = threads
+        self.highs = []
+        self._pinned: list[np.ndarray | None] = [None] * len(problems)
+        self._priced: list = [None] * len(problems)
+        for p in problems:
+            h = new_highs()
+            h.setOptionValue("output_flag", False)
+            h.setOptionValue("solver", "simplex")
+            h.setOptionValue("simplex_strategy", 1)  # dual simplex: bound changes keep dual feasibility
+            if threads:  # only in a fresh worker process: HiGHS sizes one thread pool per process
+                h.setOptionValue("threads", int(threads))
+            pass_arrays(h, p.matrix, p.cost, p.col_lower, p.col_upper, p.row_lower, p.row_upper)
+            self.highs.append(h)
+
+    def solve(self, z: np.ndarray, want_solution: bool = False) -> list[WindowResult]:
+        return [self._solve_one(k, z, want_solution) for k in range(len(self.problems))]
+
+    def price(self, prices: dict[int, np.ndarray]) -> dict[int, float]:
+        """Lagrangian values: each window's least cost when its master variables are free
+        within their bounds and priced at ``prices[window]`` (MEUR per unit).  Returns
+        -inf for a window whose priced problem is unbounded."""
+        out = {}
+        for k, p in enumerate(self.problems):
+            if p.index not in prices:
+                continue
+            h = self._priced_instance(k)
+            cols = (p.n_own_cols + np.arange(p.master_index.size)).astype(np.int32)
+            h.changeColsCost(cols.size, cols, np.asarray(prices[p.index], float))
+            h.run()
+            status = h.modelStatusToString(h.getModelStatus())
+            if status != "Optimal":
+                h.clearSolver()
+                h.run()
+                status = h.modelStatusToString(h.getModelStatus())
+            out[p.index] = float(h.getInfo().objective_function_value) if status == "Optimal" else -np.inf
+        return out
+
+    def _priced_instance(self, k: int):
+        if self._priced[k] is None:
+            p = self.problems[k]
+            h = new_highs()
+            h.setOptionValue("output_flag", False)
+            h.setOptionValue("solver", "simplex")
+            h.setOptionValue("simplex_strategy", 1)
+            if self.threads:
+                h.setOptionValue("threads", self.threads)
+            row_lower, row_upper = p.row_lower.copy(), p.row_upper.copy()
+            row_lower[p.fixing_rows], row_upper[p.fixing_rows] = -np.inf, np.inf
+            col_upper = p.col_upper.copy()
+            col_upper[p.slack_cols] = 0.0
+            pass_arrays(h, p.matrix, p.cost, p.col_lower, col_upper, row_lower, row_upper)
+            if self._pinned[k] is not None:  # start from the pinned solve's basis: it is feasible here
+                h.setBasis(self.highs[k].getBasis())
+            self._priced[k] = h
+        return self._priced[k]
+
+    def _solve_one(self, k: int, z: np.ndarray, want_solution: bool) -> WindowResult:
+        p, h = self.problems[k], self.highs[k]
+        pinned = z[p.master_index]
+        t0 = time.perf_counter()
+        if self._pinned[k] is None or not np.array_equal(pinned, self._pinned[k]):
+            rows = p.fixing_rows.astype(np.int32)
+            h.changeRowsBounds(rows.size, rows, pinned, pinned)
+            h.run()
+            status = h.modelStatusToString(h.getModelStatus())
+            if status != "Optimal":  # warm start went wrong: start over with presolve
+                h.clearSolver()
+                h.setOptionValue("presolve", "on")
+                h.run()
+                status = h.modelStatusToString(h.getModelStatus())
+            # later solves start from this basis; presolve would throw the basis away
+            h.setOptionValue("presolve", "off")
+            self._pinned[k] = pinned.copy()
+        status = h.modelStatusToString(h.getModelStatus())
+        info = h.getInfo()
+        if status != "Optimal":
+            return WindowResult(p.index, status, np.nan, np.zeros(pinned.size), np.nan,
+                                int(info.simplex_iteration_count), time.perf_counter() - t0)
+        sol = h.getSolution()
+        col = np.asarray(sol.col_value)
+        dual = np.asarray(sol.row_dual)
+        # slacks may come back a hair below zero (within the feasibility tolerance); times the
+        # penalty that would lower the objective, so the upper-bound share is the own cost
+        # plus the penalty of the positive slack only
+        slack = np.maximum(col[p.slack_cols], 0.0)
+        own = float(p.cost[:p.n_own_cols] @ col[:p.n_own_cols]) + float(p.cost[p.slack_cols] @ slack)
+        res = WindowResult(
+            index=p.index, status=status, objective=float(info.objective_function_value),
+            gradient=dual[p.fixing_rows].copy(), slack=float(slack.sum()),
+            iterations=int(info.simplex_iteration_count), seconds=time.perf_counter() - t0, cost=own)
+        if want_solution:
+            res.x = col[:p.n_own_cols].copy()
+            res.row_dual = dual[:p.n_own_rows].copy()
+        return res
+
+
+class Executor(Protocol):
+    """Where window subproblems run."""
+
+    workers: int
+
+    def start(self, problems: list[WindowProblem]) -> None:
+        """Take the subproblems (once, before any ``evaluate``)."""
+
+    def evaluate(self, z: np.ndarray, want_solution: bool = False) -> list[WindowResult]:
+        """Solve every window at master point ``z``; results in window order."""
+
+    def price(self, prices: dict[int, np.ndarray]) -> dict[int, float]:
+        """Lagrangian value of each window at ``prices`` (see :meth:`WindowSolver.price`)."""
+
+    def close(self) -> None:
+        """Release workers."""
+
+
+class SerialExecutor:
+    """All windows in this process, one after the other."""
+
+    workers = 1
+
+    def __init__(self) -> None:
+        self._solver: WindowSolver | None = None
+
+    def start(self, problems: list[WindowProblem]) -> None:
+        self._solver = WindowSolver(problems)
+
+    def evaluate(self, z: np.ndarray, want_solution: bool = False) -> list[WindowResult]:
+        return self._solver.solve(z, want_solution)
+
+    def price(self, prices: dict[int, np.ndarray]) -> dict[int, float]:
+        return self._solver.price(prices)
+
+    def close(self) -> None:
+        self._solver = None
+
+
+def _worker_main(inbox: Connection, outbox: Connection) -> None:
+    """Worker process: build the windows it is given, then solve on request."""
+    solver = None
+    while True:
+        msg = inbox.recv()
+        try:
+            if msg[0] == "start":
+                solver = WindowSolver(msg[1], threads=1)  # one worker process per core
+                outbox.send(("ok", None))
+            elif msg[0] == "solve":
+                outbox.send(("ok", solver.solve(msg[1], msg[2])))
+            elif msg[0] == "price":
+                outbox.send(("ok", solver.price(msg[1])))
+            else:  # "stop"
+                outbox.send(("ok", None))
+                return
+        except Exception:  # noqa: BLE001 - reported to the parent, which raises
+            outbox.send(("error", traceback.format_exc()))
+
+
+class ProcessExecutor:
+    """Windows spread over worker processes on this machine (round robin, fixed per worker).
+
+    Each worker is a fresh interpreter (``python -m silkgrid.solve.worker``) talking over
+    two pipes, so it works from any caller (scripts without a ``__main__`` guard, notebooks)
+    and no HiGHS thread pool is forked.  Workers keep their windows' solver state between
+    master iterations.
+    """
+
+    def __init__(self, workers: int = 2):
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
+        self.workers = workers
+        self._send: list[Connection] = []
+        self._recv: list[Connection] = []
+        self._procs: list[subprocess.Popen] = []
+        self._assignment: list[list[int]] = []
+        self._starting = False
+        for _ in range(workers):
+            down_r, down_w = os.pipe()
+            up_r, up_w = os.pipe()
+            proc = subprocess.Popen([sys.executable, "-m", "silkgrid.solve.worker", str(down_r), str(up_w)],
+                                    pass_fds=(down_r, up_w), stdin=subprocess.DEVNULL)
+            os.close(down_r)
+            os.close(up_w)
+            self._send.append(Connection(down_w, readable=False))
+            self._recv.append(Connection(up_r, writable=False))
+            self._procs.append(proc)
+
+    def _gather(self) -> list:
+        out = []
+        for conn in self._recv:
+            try:
+                kind, payload = conn.recv()
+            except EOFError:
+                raise RuntimeError("a subproblem worker process ended unexpectedly") from None
+            if kind == "error":
+                raise RuntimeError(f"a subproblem worker failed:\n{payload}")
+            out.append(payload)
+        return out
+
+    def start(self, problems: list[WindowProblem]) -> None:
+        n = self.workers
+        self._assignment = [list(range(k, len(problems), n)) for k in range(n)]
+        for conn, idx in zip(self._send, self._assignment):
+            conn.send(("start", [problems[i] for i in idx]))
+        self._starting = True  # acknowledged at the first evaluate: the caller may work meanwhile
+
+    def evaluate(self, z: np.ndarray, want_solution: bool = False) -> list[WindowResult]:
+        if self._starting:
+            self._gather()
+            self._starting = False
+        for conn in self._send:
+            conn.send(("solve", z, want_solution))
+        results = [r for chunk in self._gather() for r in chunk]
+        return sorted(results, key=lambda r: r.index)
+
+    def price(self, prices: dict[int, np.ndarray]) -> dict[int, float]:
+        for conn, idx in zip(self._send, self._assignment):
+            conn.send(("price", {i: prices[i] for i in idx if i in prices}))
+        out: dict[int, float] = {}
+        for chunk in self._gather():
+            out.update(chunk)
+        return out
+
+    def close(self) -> None:
+        for send, recv in zip(self._send, self._recv):
+            try:
+                if self._starting:
+                    recv.recv()
+                send.send(("stop",))
+                recv.recv()
+            except (OSError, EOFError):
+                pass
+            send.close()
+            recv.close()
+        for proc in self._procs:
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        self._send, self._recv, self._procs = [], [], []
+        self._starting = False
+
+
+def make_executor(workers: int) -> Executor:
+    """Serial for one worker, a local process pool otherwise."""
+    return SerialExecutor() if workers <= 1 else ProcessExecutor(workers)
+
+
+__all__ = ["Executor", "ProcessExecutor", "SerialExecutor", "WindowResult", "WindowSolver",
+           "make_executor"]
+

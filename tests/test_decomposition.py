@@ -1,0 +1,277 @@
+"""Temporal decomposition (Benders over time windows) against the monolithic LP.
+
+The networks here exercise every kind of coupling between windows: capacities, cyclic
+batteries and a seasonal reservoir (storage level at window boundaries), ramp limits across
+window boundaries, and horizon-wide policies split into per-window budgets (CO2 cap,
+minimum renewable share, yearly firm export).  The decomposed optimum must agree with the
+monolithic one within the requested gap, and the reported bounds must bracket it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import silkgrid
+from silkgrid.model.build import build_model
+from silkgrid.scenario.loader import load_scenario
+from silkgrid.solve.benders import benders
+from silkgrid.solve.executor import ProcessExecutor, SerialExecutor, WindowSolver
+from silkgrid.solve.highs import solve_lp
+from silkgrid.scenario.schema import SolverOptions
+from silkgrid.solve.partition import partition, window_ids
+
+SIMPLEX = SolverOptions(algorithm="simplex")
+
+
+def network(hours: int = 96, *, policies: dict | None = None, seed: int = 3) -> dict:
+    """Three nodes, `hours` hourly snapshots (annualised), every coupling kind."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(hours)
+    sun = np.clip(np.sin((t % 24 - 6) / 12 * np.pi), 0, None) * rng.uniform(0.6, 1.0, hours)
+    wind = np.clip(0.4 + 0.3 * np.sin(t / 17.0) + rng.normal(0, 0.12, hours), 0, 1)
+    demand_a = 300 + 80 * np.sin((t % 24 - 9) / 24 * 2 * np.pi)
+    demand_b = 200 + 50 * np.cos(t / 30.0)
+    price = 60 + 40 * np.sin((t % 24 - 12) / 24 * 2 * np.pi) + rng.normal(0, 5, hours)
+    d = {
+        "name": "decomposition test",
+        "time": {"hours": hours},
+        "nodes": [{"id": "A", "country": "KZ"}, {"id": "B", "country": "UZ"}, {"id": "C", "country": "RO"}],
+        "carriers": [{"id": "gas", "co2_t_per_mwh_th": 0.2}, {"id": "coal", "co2_t_per_mwh_th": 0.34},
+                     {"id": "sun", "renewable": True}, {"id": "wind", "renewable": True},
+                     {"id": "water", "renewable": True}, {"id": "elec"}],
+        "technologies": [
+            {"id": "ccgt", "carrier": "gas", "efficiency": 0.55},
+            {"id": "coal", "carrier": "coal", "efficiency": 0.38},
+            {"id": "pv", "carrier": "sun", "annualised_cost_eur_per_mw_yr": 45_000},
+            {"id": "wind", "carrier": "wind", "annualised_cost_eur_per_mw_yr": 110_000},
+            {"id": "battery", "carrier": "elec", "annualised_cost_eur_per_mw_yr": 20_000,
+             "energy_annualised_cost_eur_per_mwh_yr": 9_000},
+            {"id": "reservoir", "carrier": "water"},
+        ],
+        "generators": [
+            {"id": "ccgt_A", "node": "A", "technology": "ccgt", "capacity_mw": 250,
+             "variable_cost_eur_per_mwh": 70, "ramp_limit_up_per_hour": 0.3, "ramp_limit_down_per_hour": 0.3},
+            {"id": "coal_B", "node": "B", "technology": "coal", "capacity_mw": 200,
+             "variable_cost_eur_per_mwh": 35, "ramp_limit_up_per_hour": 0.1, "ramp_limit_down_per_hour": 0.1},
+            {"id": "pv_A", "node": "A", "technology": "pv", "extendable": True, "availability": sun.tolist()},
+            {"id": "wind_B", "node": "B", "technology": "wind", "extendable": True, "max_capacity_mw": 1000,
+             "availability": wind.tolist()},
+        ],
+        "storage": [
+            {"id": "bat_A", "node": "A", "technology": "battery", "extendable_power": True,
+             "extendable_energy": True, "efficiency_charge": 0.95, "efficiency_discharge": 0.95},
+            {"id": "dam_B", "node": "B", "technology": "reservoir", "power_capacity_mw": 150,
+             "energy_capacity_mwh": 4000, "can_charge": False, "cyclic": True,
+             "inflow_mw": (40 + 30 * np.sin(t / hours * np.pi)).tolist()},
+        ],
+        "links": [
+            {"id": "AB", "from_node": "A", "to_node": "B", "capacity_mw": 100, "extendable": True,
+             "annualised_cost_eur_per_mw_yr": 30_000, "efficiency": 0.97},
+            {"id": "BC", "from_node": "B", "to_node": "C", "extendable": True,
+             "annualised_cost_eur_per_mw_yr": 50_000, "efficiency": 0.95, "bidirectional": False},
+        ],
+        "loads": [{"id": "load_A", "node": "A", "demand_mw": demand_a.tolist()},
+                  {"id": "load_B", "node": "B", "demand_mw": demand_b.tolist()}],
+        "markets": [{"id": "RO", "node": "C", "price_eur_per_mwh": price.tolist(), "export_capacity_mw": 300,
+                     "import_capacity_mw": 50}],
+    }
+    if policies:
+        d["policies"] = policies
+    return d
+
+
+def monolithic(d: dict) -> float:
+    sol = solve_lp(build_model(load_scenario(d)).lp, SIMPLEX)
+    assert sol.optimal
+    return sol.objective
+
+
+def decompose(d: dict, window_hours: int, executor=None, **kw):
+    sc = load_scenario(d)
+    built = build_model(sc)
+    part = partition(built.lp, window_ids(built.arrays.snapshots.first_hour, window_hours))
+    ex = executor or SerialExecutor()
+    ex.start(part.windows)
+    try:
+        return built, part, benders(part, ex, **kw)
+    finally:
+        ex.close()
+
+
+POLICY_CASES = {
+    "no policy": None,
+    "co2 cap": {"co2_cap_t": 600_000},
+    "renewable share": {"min_renewable_share": {"KZ": 1.0}},
+    "yearly firm export": {"firm_exports": [{"id": "eu", "node": "C", "min_mwh_per_year": 2_500_000}]},
+}
+
+
+@pytest.mark.parametrize("case", list(POLICY_CASES))
+def test_decomposed_matches_monolithic(case):
+    d = network(policies=POLICY_CASES[case])
+    exact = monolithic(d)
+    built, part, res = decompose(d, 24, gap=1e-4)
+    assert res.status == "optimal", res.message
+    assert res.gap <= 1e-4
+    tol = 1e-6 * abs(exact)
+    assert res.lower_bound <= exact + tol
+    assert res.upper_bound >= exact - tol
+    assert res.upper_bound == pytest.approx(exact, rel=1e-4)
+    # the assembled full-horizon point is feasible for the monolithic LP and costs the upper bound
+    cost, clo, cup, rlo, rup = built.lp.arrays()
+    ax = built.lp.matrix() @ res.x
+    scale = 1e-6 * max(1.0, np.abs(res.x).max())
+    assert (res.x >= clo - scale).all() and (res.x <= cup + scale).all()
+    assert (ax >= rlo - 1e-5).all() and (ax <= rup + 1e-5).all()
+    # its cost is the upper bound, less the penalty on elastic slack within the tolerances
+    assert cost @ res.x <= res.upper_bound + 1e-9 * abs(res.upper_bound)
+    assert cost @ res.x == pytest.approx(res.upper_bound, rel=1e-4)
+    # every iteration's bounds bracket the optimum
+    for h in res.history:
+        assert h["lower"] <= exact + tol
+        assert h["upper"] >= exact - tol
+
+
+def test_policy_budgets_are_master_variables():
+    d = network(policies={"co2_cap_t": 600_000, "min_renewable_share": {"UZ": 0.5}})
+    built = build_model(load_scenario(d))
+    part = partition(built.lp, window_ids(built.arrays.snapshots.first_hour, 24))
+    # two horizon-wide rows, each split over four windows
+    assert part.budget_rows.size == 8
+    assert sorted(np.bincount(part.budget_windows)) == [2, 2, 2, 2]
+
+
+def test_linking_columns_are_capacities_and_boundary_states():
+    d = network()
+    built = build_model(load_scenario(d))
+    lp = built.lp
+    part = partition(lp, window_ids(built.arrays.snapshots.first_hour, 24))
+    names = {}
+    free = part.linking_cols[part.z_upper[:part.linking_cols.size] > part.z_lower[:part.linking_cols.size]]
+    for name, idx in lp.variables.items():
+        for c in np.intersect1d(idx.ravel(), free):
+            names.setdefault(name, []).append(int(c))
+    # capacities: pv, wind, battery power and energy, two links
+    assert len(names["gen_new"]) == 2 and len(names["link_new"]) == 2
+    assert len(names["sto_power_new"]) == 1 and len(names["sto_energy_new"]) == 1
+    # storage levels at the end of each of the 4 windows, for both units
+    soc = lp.variables["sto_soc"]
+    assert sorted(names["sto_soc"]) == sorted(soc[:, [23, 47, 71, 95]].ravel().tolist())
+    # output of the two ramp-limited plants in the last hour of each window that a ramp row of
+    # the next window refers to (ramps are not cyclic: none after the last hour)
+    p = lp.variables["gen_p"]
+    assert sorted(names["gen_p"]) == sorted(p[:2, [23, 47, 71]].ravel().tolist())
+
+
+def test_time_tags_are_consistent():
+    """A row at snapshot t only touches columns of t, of t-1 (storage, ramps), of the last
+    snapshot (cyclic storage) or columns without time (capacities)."""
+    built = build_model(load_scenario(network(policies={"co2_cap_t": 600_000})))
+    lp = built.lp
+    a = lp.matrix().tocoo()
+    rt, ct = lp.row_time()[a.row], lp.col_time()[a.col]
+    timed = rt >= 0
+    T = built.arrays.n_snapshots
+    ok = (ct[timed] == rt[timed]) | (ct[timed] == rt[timed] - 1) | (ct[timed] == -1) | \
+         ((rt[timed] == 0) & (ct[timed] == T - 1))
+    assert ok.all()
+    assert (lp.row_time() == -1).sum() == 1  # the CO2 cap
+
+
+def test_window_values_add_up_to_the_monolithic_optimum():
+    """Windows pinned at the monolithic optimum's linking values cost exactly its objective."""
+    d = network(policies={"co2_cap_t": 600_000})
+    built = build_model(load_scenario(d))
+    sol = solve_lp(built.lp, SIMPLEX)
+    part = partition(built.lp, window_ids(built.arrays.snapshots.first_hour, 24))
+    z = part.z_from_x(sol.x, lp=built.lp)
+    res = WindowSolver(part.windows).solve(z)
+    assert sum(r.slack for r in res) == pytest.approx(0.0, abs=1e-6)
+    total = part.z_cost @ z + sum(r.objective for r in res)
+    assert total == pytest.approx(sol.objective, rel=1e-7)
+
+
+def test_cut_gradient_is_the_derivative():
+    """The fixing-row duals are the derivative of a window's cost in its master variables."""
+    d = network()
+    built = build_model(load_scenario(d))
+    part = partition(built.lp, window_ids(built.arrays.snapshots.first_hour, 24))
+    w = part.windows[1]
+    z = np.clip(np.full(part.n_z, 0.2), part.z_lower, part.z_upper)
+    base = WindowSolver([w]).solve(z)[0]
+    checked = 0
+    for j, k in enumerate(w.master_index):
+        step = 1e-4
+        z2 = z.copy()
+        z2[k] += step
+        moved = WindowSolver([w]).solve(z2)[0]
+        slope = (moved.objective - base.objective) / step
+        # one-sided difference: equal to the dual unless the point is a kink of Q
+        if abs(slope - base.gradient[j]) <= 1e-6 * max(1.0, abs(slope)):
+            checked += 1
+    assert checked >= 0.8 * w.master_index.size
+
+
+def test_lagrangian_bounds_are_valid():
+    """Pricing the windows at the master's multipliers gives lower bounds below the optimum,
+    and the run still converges to it."""
+    d = network(policies={"co2_cap_t": 600_000})
+    exact = monolithic(d)
+    _, _, res = decompose(d, 24, gap=1e-4, lagrangian_every=2)
+    assert res.status == "optimal"
+    priced = [h["lagrangian"] for h in res.history if np.isfinite(h["lagrangian"])]
+    assert len(priced) >= 3
+    assert max(priced) <= exact * (1 + 1e-6)
+    assert res.upper_bound == pytest.approx(exact, rel=1e-4)
+
+
+def test_process_pool_gives_the_same_answer():
+    d = network(policies={"co2_cap_t": 600_000})
+    _, _, serial = decompose(d, 24, gap=1e-4)
+    _, _, pooled = decompose(d, 24, executor=ProcessExecutor(2), gap=1e-4)
+    assert pooled.status == "optimal"
+    assert pooled.upper_bound == pytest.approx(serial.upper_bound, rel=2e-4)
+
+
+def test_time_limit_returns_best_point_with_its_gap():
+    d = network()
+    _, _, res = decompose(d, 24, gap=1e-9, max_iterations=2)
+    assert res.status == "iteration_limit"
+    assert res.x is not None and res.gap is not None and res.gap > 0
+
+
+@pytest.mark.parametrize("method", ["decomposed", "monolithic", "aggregated"])
+def test_summary_reports_method_and_bounds(method):
+    d = network(policies={"co2_cap_t": 600_000})
+    d["solver"] = {"method": method, "algorithm": "simplex", "gap": 1e-3, "window_hours": 24, "workers": 1,
+                   "segments": 24}
+    res = silkgrid.solve(d)
+    s = res.summary["solver"]
+    assert res.status == "optimal"
+    assert s["method"] == method and s["seconds"] > 0
+    if method == "aggregated":
+        assert s["gap"] is None and s["lower_bound"] is None and s["upper_bound"] is None
+        assert len(res.snapshots) == 24
+        return
+    exact = monolithic({k: v for k, v in d.items() if k != "solver"}) * 1e6
+    assert s["lower_bound"] <= exact * (1 + 1e-6) and s["upper_bound"] >= exact * (1 - 1e-6)
+    assert s["gap"] <= 1e-3
+    assert res.objective == pytest.approx(exact, rel=1e-3)
+    # results come out in full hourly detail either way
+    assert len(res.hourly["price_eur_per_mwh"]) == 96
+    assert res.tables["generators"].set_index("id").loc["pv_A", "new_mw"] >= 0
+
+
+def test_auto_picks_by_size():
+    from silkgrid.solve.api import AUTO_MONOLITHIC_MAX_VARIABLES, choose_method
+
+    opts = SolverOptions()
+    assert choose_method(opts, 1000) == "monolithic"
+    assert choose_method(opts, AUTO_MONOLITHIC_MAX_VARIABLES + 1) == "decomposed"
+    assert choose_method(SolverOptions(method="aggregated"), 10) == "aggregated"
+
+
+def test_legacy_method_names_the_algorithm():
+    opts = SolverOptions.model_validate({"method": "simplex"})
+    assert opts.algorithm == "simplex" and opts.method == "auto"
