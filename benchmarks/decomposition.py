@@ -6,12 +6,13 @@ the script prints wall time, iterations, the proven bounds and gap, and the rela
 difference of the objectives.  The iteration history of every decomposed run (seconds,
 lower and upper bound, gap) is written as JSON next to the table with ``--history``.
 
-    .venv/bin/python benchmarks/decomposition.py                       # 2-week and 8-week cases
+    .venv/bin/python benchmarks/decomposition.py                       # 2-week and 4-week cases
     .venv/bin/python benchmarks/decomposition.py --cases year --time-limit 1800
     .venv/bin/python benchmarks/decomposition.py --cases 8w --window-hours 336 --workers 2
 
-Cases: ``2w`` (1-14 March), ``8w`` (1 March - 25 April), ``year`` (8,760 h; no monolithic
-reference: the hourly year LP does not solve in reasonable time on 2 cores).
+Cases: ``2w`` (1-14 March), ``4w`` (1-28 March), ``8w`` (1 March - 25 April), ``year``
+(8,760 h; no monolithic reference: the hourly year LP does not solve in reasonable time on
+2 cores).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from silkgrid.scenario.loader import load_scenario  # noqa: E402
 
 CASES = {
     "2w": ({"start": "2030-03-01", "end": "2030-03-14"}, True),
+    "4w": ({"start": "2030-03-01", "end": "2030-03-28"}, True),
     "8w": ({"start": "2030-03-01", "end": "2030-04-25"}, True),
     "year": (None, False),
 }
@@ -80,7 +82,7 @@ def run_case(name: str, args) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--cases", nargs="+", default=["2w", "8w"], choices=list(CASES))
+    p.add_argument("--cases", nargs="+", default=["2w", "4w"], choices=list(CASES))
     p.add_argument("--gap", type=float, default=1e-3)
     p.add_argument("--window-hours", type=int, default=168)
     p.add_argument("--workers", type=int, default=None)

@@ -70,7 +70,9 @@ class BendersResult:
 
 
 #: Trust region: half-width as a multiple of each variable's scale (start, smallest, largest).
-TRUST_START, TRUST_MIN, TRUST_MAX = 0.5, 0.01, 8.0
+#: The floor matters most: on 4 corridor weeks it took 843 iterations at 0.01, 178 at 0.1, 122
+#: at 0.3 and 251 at 1.0 to prove 0.1 % (a small box starves the master of distant cuts).
+TRUST_START, TRUST_MIN, TRUST_MAX = 0.5, 0.2, 8.0
 
 
 def _trust_scale(part: Partition) -> np.ndarray:
