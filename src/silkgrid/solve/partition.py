@@ -87,6 +87,7 @@ class Partition:
     master_row_upper: np.ndarray
     master_rows: np.ndarray  #: full-LP row of each master row
     objective_constant: float
+    col_window: np.ndarray  #: window of each full-LP column (-1: spans the horizon)
 
     @property
     def n_z(self) -> int:
@@ -100,7 +101,7 @@ class Partition:
         z[:n_link] = x[self.linking_cols]
         if self.budget_rows.size:
             a = matrix if matrix is not None else lp.matrix().tocsr()
-            col_w = self._col_window
+            col_w = self.col_window
             operational = np.ones(self.n_cols, dtype=bool)
             operational[self.linking_cols] = False
             for k, (r, w) in enumerate(zip(self.budget_rows, self.budget_windows)):
@@ -109,8 +110,6 @@ class Partition:
                 sel = (col_w[cols] == w) & operational[cols]
                 z[n_link + k] = vals[sel] @ x[cols[sel]]
         return np.clip(z, self.z_lower, self.z_upper)
-
-    _col_window: np.ndarray = None  # type: ignore[assignment]
 
 
 def window_ids(first_hour: np.ndarray, window_hours: int) -> np.ndarray:
@@ -187,9 +186,8 @@ def partition(lp: LinearProgram, snapshot_window: np.ndarray) -> Partition:
     part = Partition(n_cols=n_cols, n_rows=n_rows, windows=windows, linking_cols=linking_cols,
                      budget_rows=budget_rows, budget_windows=budget_windows, z_cost=z_cost,
                      z_lower=z_lower, z_upper=z_upper, master_matrix=master,
-                     master_row_lower=rlo[mrows] - 0.0, master_row_upper=rup[mrows] - 0.0,
-                     master_rows=mrows, objective_constant=lp.objective_constant)
-    part._col_window = col_w
+                     master_row_lower=rlo[mrows], master_row_upper=rup[mrows],
+                     master_rows=mrows, objective_constant=lp.objective_constant, col_window=col_w)
     return part
 
 
