@@ -290,10 +290,11 @@ class _Stages:
         if self.progress is not None:
             if self._iter_task is None:
                 self._iter_task = self.progress.add_task(text, total=1.0)
-            first = self._first_gap = self._first_gap or (gap if gap and math.isfinite(gap) else None)
             done = 0.0
-            if first and gap and math.isfinite(gap) and self.target_gap and first > self.target_gap:
-                done = min(1.0, max(0.0, math.log(first / max(gap, 1e-12)) / math.log(first / self.target_gap)))
+            if gap is not None and math.isfinite(gap):
+                first = self._first_gap = self._first_gap or max(gap, 1e-12)
+                if self.target_gap and first > self.target_gap:
+                    done = min(1.0, max(0.0, math.log(first / max(gap, 1e-12)) / math.log(first / self.target_gap)))
             self.progress.update(self._iter_task, description=text, completed=done)
         elif self.enabled and time.perf_counter() - self._last_line >= 5.0:
             self.console.print(f"    {text}")

@@ -96,9 +96,6 @@ class LinearProgram:
     def _cat(parts: list[np.ndarray]) -> np.ndarray:
         return np.concatenate(parts) if parts else np.zeros(0)
 
-    def lower_bounds_rows(self) -> np.ndarray:
-        return self._cat(self.row_lower)
-
     def upper_bounds_rows(self) -> np.ndarray:
         return self._cat(self.row_upper)
 

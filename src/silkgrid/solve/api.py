@@ -11,7 +11,7 @@ from silkgrid.results import Result, extract, network_info
 from silkgrid.scenario.loader import load_scenario
 from silkgrid.scenario.schema import Scenario, SolverOptions
 from silkgrid.solve.benders import IterationHook
-from silkgrid.solve.decomposed import solve_aggregated, solve_decomposed
+from silkgrid.solve.decomposed import build_aggregated, solve_decomposed
 from silkgrid.solve.diagnose import plain_message
 from silkgrid.solve.highs import LPSolution, solve_lp
 
@@ -47,15 +47,16 @@ def solve(scenario: Scenario | str | Path | dict, *, options: SolverOptions | di
         opts = SolverOptions.model_validate({**sc.solver.model_dump(), **options})
     step = progress or (lambda stage: None)
     step("build")
-    built = build_model(sc)
-    method = choose_method(opts, built.lp.n_cols)
+    if opts.method == "aggregated":  # the hourly LP is never needed
+        built, method = build_aggregated(sc, opts.segments), "aggregated"
+    else:
+        built = build_model(sc)
+        method = choose_method(opts, built.lp.n_cols)
     step("solve")
     t0 = time.perf_counter()
     facts: dict = {}
     if method == "decomposed":
         sol, facts = solve_decomposed(sc, built, opts, on_iteration=on_iteration)
-    elif method == "aggregated":
-        built, sol = solve_aggregated(sc, opts)
     else:
         sol = solve_lp(built.lp, opts)
     seconds = time.perf_counter() - t0

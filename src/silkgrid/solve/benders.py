@@ -66,7 +66,12 @@ class BendersResult:
         """Proven relative gap, or None when no finite pair of bounds exists."""
         if not (np.isfinite(self.lower_bound) and np.isfinite(self.upper_bound)):
             return None
-        return max(0.0, self.upper_bound - self.lower_bound) / max(abs(self.upper_bound), 1e-9)
+        return max(0.0, relative_gap(self.lower_bound, self.upper_bound))
+
+
+def relative_gap(lower: float, upper: float) -> float:
+    """(upper - lower) / |upper|; inf while there is no upper bound."""
+    return (upper - lower) / max(abs(upper), 1e-9) if np.isfinite(upper) else np.inf
 
 
 #: Trust region: half-width as a multiple of each variable's scale (start, smallest, largest).
@@ -113,9 +118,8 @@ class _Master:
                     part.master_row_lower, part.master_row_upper)
         self.h = h
         self.z_lower, self.z_upper = part.z_lower, part.z_upper
-        self.n_master_rows = m.shape[0]
-        self.n_base_rows = mat.shape[0]
-        self.cuts: list[tuple[int, np.ndarray, np.ndarray]] = []  #: (window, master index, gradient)
+        self.n_master_rows = m.shape[0]  #: rows before the first cut
+        self.cuts: list[tuple[int, np.ndarray]] = []  #: (window, gradient) of each cut row, in order
 
     def add_cuts(self, results: list[WindowResult], part: Partition, z_hat: np.ndarray) -> None:
         """theta_w - g_w z_K >= Q_w - g_w z_hat_K for every window (g: fixing-row duals)."""
@@ -136,7 +140,7 @@ class _Master:
             value.append(np.concatenate([-g[nz], [1.0]]))
             lower.append(rhs)
             starts.append(starts[-1] + index[-1].size)
-            self.cuts.append((w, k, g))
+            self.cuts.append((w, g))
         n = len(cuts)
         if n == 0:
             return
@@ -162,9 +166,9 @@ class _Master:
     def multipliers(self, part: Partition) -> dict[int, np.ndarray]:
         """Lagrange multipliers of each window's copies of z from the last master solve:
         ``mu_w = -sum_k pi_k g_k`` over the window's cuts (pi: cut duals)."""
-        pi = np.maximum(self.row_dual[self.n_base_rows:], 0.0)
+        pi = np.maximum(self.row_dual[self.n_master_rows:], 0.0)
         mu = {w.index: np.zeros(w.master_index.size) for w in part.windows}
-        for p, (w, _, g) in zip(pi, self.cuts):
+        for p, (w, g) in zip(pi, self.cuts):
             if p > 0:
                 mu[w] -= p * g
         return mu
@@ -212,7 +216,7 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
     theta_lower = np.array([w.cost_lower_bound if np.isfinite(w.cost_lower_bound) else _THETA_FLOOR
                             for w in part.windows])
     master = _Master(part, theta_lower)
-    linking = _LinkingPart(part)
+    linking = _LinkingPart(part) if lagrangian_every else None
     history: list[dict] = []
     window_seconds = master_seconds = 0.0
     upper, lower = np.inf, -np.inf
@@ -242,7 +246,7 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
         z_point, _, lower, master_dual = solve_master(None)
     else:
         z_point = np.clip(np.asarray(z_start, float), part.z_lower, part.z_upper)
-    predicted = -np.inf
+    predicted = -np.inf  #: the trust-region master's value at the point being evaluated
     status, message = "iteration_limit", "the iteration limit was reached before the requested gap"
     lo_in, hi_in = _interior(part.z_lower, part.z_upper)
     for iteration in range(max_iterations + 1):
@@ -253,18 +257,14 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
         z_eval = np.clip(z_point, part.z_lower, part.z_upper) if exact_point else np.clip(z_point, lo_in, hi_in)
         results, value, slack = evaluate(z_eval)
         master.add_cuts(results, part, z_eval)
-        feasible = slack <= SLACK_TOLERANCE
-        if z_best is None:
-            if feasible:
-                upper, z_best = value, z_eval.copy()
-        elif feasible and value < upper - 0.1 * max(upper - predicted, 0.0):
-            # serious step: the trust region moves to the new point and may grow
+        improved = slack <= SLACK_TOLERANCE and value < upper
+        if z_best is not None:
+            # a serious step (at least a tenth of the predicted decrease) may grow the trust
+            # region; anything less shrinks it (the centre still moves to any better point)
+            serious = improved and value < upper - 0.1 * max(upper - predicted, 0.0)
+            radius = min(TRUST_MAX, 2.0 * radius) if serious else max(TRUST_MIN, 0.5 * radius)
+        if improved:
             upper, z_best = value, z_eval.copy()
-            radius = min(TRUST_MAX, 2.0 * radius)
-        else:
-            if feasible and value < upper:
-                upper, z_best = value, z_eval.copy()
-            radius = max(TRUST_MIN, 0.5 * radius)
         # lower bound: the master without trust region
         _, _, master_lower, master_dual = solve_master(None)
         lower = max(lower, master_lower)
@@ -275,16 +275,16 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
         if z_best is not None:
             width = radius * np.maximum(scale, np.abs(z_best))
             box = (np.maximum(part.z_lower, z_best - width), np.minimum(part.z_upper, z_best + width))
-            z_next, theta, predicted, _ = solve_master(box)
+            z_next, _, predicted, _ = solve_master(box)
         else:
-            z_next, theta, predicted, _ = solve_master(None)
+            z_next, _, predicted, _ = solve_master(None)
         lagr = -np.inf
         if price_now:
             phi = executor.price(mu)
             lagr = linking.value(mu) + sum(phi.values())
             master.add_lagrangian_cuts(mu, phi, part)  # the priced windows' answers are cuts, too
             lower = max(lower, lagr)
-        cur_gap = (upper - lower) / max(abs(upper), 1e-9) if np.isfinite(upper) else np.inf
+        cur_gap = relative_gap(lower, upper)
         history.append({"iteration": iteration, "lower": lower, "upper": upper, "gap": cur_gap,
                         "seconds": time.perf_counter() - t0, "radius": radius, "slack": slack,
                         "master_lower": master_lower, "lagrangian": lagr, "value": value})
@@ -311,7 +311,7 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
         # a warm re-solve can end within tolerances but a little below the true window cost; the
         # solution returned is the one re-solved here, so its cost is the upper bound reported
         upper = final_value
-        final_gap = (upper - lower) / max(abs(upper), 1e-9)
+        final_gap = relative_gap(lower, upper)
         if status == "optimal" and final_gap > gap:
             status = "iteration_limit"
         message = (f"proven relative gap {final_gap:.2e} <= {gap:g}" if status == "optimal" else

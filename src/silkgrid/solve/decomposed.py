@@ -43,6 +43,7 @@ def build_aggregated(sc: Scenario, segments: int, breaks: np.ndarray | None = No
 
 def solve_aggregated(sc: Scenario, opts: SolverOptions,
                      breaks: np.ndarray | None = None) -> tuple[BuiltModel, LPSolution]:
+    """:func:`build_aggregated` with ``opts.segments``, solved with ``opts``."""
     built = build_aggregated(sc, opts.segments, breaks)
     return built, solve_lp(built.lp, opts)
 

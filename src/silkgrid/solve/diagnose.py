@@ -56,7 +56,7 @@ def _describe(name: str, where: tuple, violation: np.ndarray, built: BuiltModel)
     snaps = a.snapshots
     lp = built.lp
     rows = lp.constraints[name]
-    rlo, rup = lp.lower_bounds_rows(), lp.upper_bounds_rows()
+    rup = lp.upper_bounds_rows()
     amount = np.abs(violation)
     if name == "co2_cap":
         cap = rup[rows[0]] * 1e3

@@ -44,6 +44,31 @@ class WindowResult:
         return self.status == "Optimal"
 
 
+def _window_highs(threads: int | None):
+    """A quiet dual-simplex HiGHS instance for window LPs (bound and cost changes keep a basis)."""
+    h = new_highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("solver", "simplex")
+    h.setOptionValue("simplex_strategy", 1)
+    if threads:  # only in a fresh worker process: HiGHS sizes one thread pool per process
+        h.setOptionValue("threads", int(threads))
+    return h
+
+
+def _run(h) -> str:
+    """Run from the current basis; if that does not end optimal, once more from scratch with
+    presolve.  Returns the model status text."""
+    h.run()
+    status = h.modelStatusToString(h.getModelStatus())
+    if status != "Optimal":
+        h.clearSolver()
+        h.setOptionValue("presolve", "on")
+        h.run()
+        status = h.modelStatusToString(h.getModelStatus())
+    h.setOptionValue("presolve", "off")  # later re-solves start from this basis
+    return status
+
+
 class WindowSolver:
     """HiGHS instances for a set of window subproblems, re-solved warm at each master point."""
 
@@ -54,12 +79,7 @@ class WindowSolver:
         self._pinned: list[np.ndarray | None] = [None] * len(problems)
         self._priced: list = [None] * len(problems)
         for p in problems:
-            h = new_highs()
-            h.setOptionValue("output_flag", False)
-            h.setOptionValue("solver", "simplex")
-            h.setOptionValue("simplex_strategy", 1)  # dual simplex: bound changes keep dual feasibility
-            if threads:  # only in a fresh worker process: HiGHS sizes one thread pool per process
-                h.setOptionValue("threads", int(threads))
+            h = _window_highs(threads)
             pass_arrays(h, p.matrix, p.cost, p.col_lower, p.col_upper, p.row_lower, p.row_upper)
             self.highs.append(h)
 
@@ -77,24 +97,14 @@ class WindowSolver:
             h = self._priced_instance(k)
             cols = (p.n_own_cols + np.arange(p.master_index.size)).astype(np.int32)
             h.changeColsCost(cols.size, cols, np.asarray(prices[p.index], float))
-            h.run()
-            status = h.modelStatusToString(h.getModelStatus())
-            if status != "Optimal":
-                h.clearSolver()
-                h.run()
-                status = h.modelStatusToString(h.getModelStatus())
+            status = _run(h)
             out[p.index] = float(h.getInfo().objective_function_value) if status == "Optimal" else -np.inf
         return out
 
     def _priced_instance(self, k: int):
         if self._priced[k] is None:
             p = self.problems[k]
-            h = new_highs()
-            h.setOptionValue("output_flag", False)
-            h.setOptionValue("solver", "simplex")
-            h.setOptionValue("simplex_strategy", 1)
-            if self.threads:
-                h.setOptionValue("threads", self.threads)
+            h = _window_highs(self.threads)
             row_lower, row_upper = p.row_lower.copy(), p.row_upper.copy()
             row_lower[p.fixing_rows], row_upper[p.fixing_rows] = -np.inf, np.inf
             col_upper = p.col_upper.copy()
@@ -112,15 +122,7 @@ class WindowSolver:
         if self._pinned[k] is None or not np.array_equal(pinned, self._pinned[k]):
             rows = p.fixing_rows.astype(np.int32)
             h.changeRowsBounds(rows.size, rows, pinned, pinned)
-            h.run()
-            status = h.modelStatusToString(h.getModelStatus())
-            if status != "Optimal":  # warm start went wrong: start over with presolve
-                h.clearSolver()
-                h.setOptionValue("presolve", "on")
-                h.run()
-                status = h.modelStatusToString(h.getModelStatus())
-            # later solves start from this basis; presolve would throw the basis away
-            h.setOptionValue("presolve", "off")
+            _run(h)
             self._pinned[k] = pinned.copy()
         status = h.modelStatusToString(h.getModelStatus())
         info = h.getInfo()

@@ -86,21 +86,20 @@ class Partition:
     master_row_lower: np.ndarray
     master_row_upper: np.ndarray
     master_rows: np.ndarray  #: full-LP row of each master row
-    objective_constant: float
     col_window: np.ndarray  #: window of each full-LP column (-1: spans the horizon)
 
     @property
     def n_z(self) -> int:
         return self.z_cost.size
 
-    def z_from_x(self, x: np.ndarray, matrix: sp.csr_matrix | None = None,
-                 lp: LinearProgram | None = None) -> np.ndarray:
-        """Master point that a full-LP point ``x`` implies (budgets = what each window uses)."""
+    def z_from_x(self, x: np.ndarray, lp: LinearProgram) -> np.ndarray:
+        """Master point that a point ``x`` of ``lp`` (the partitioned LP) implies; budgets are
+        what each window uses."""
         z = np.empty(self.n_z)
         n_link = self.linking_cols.size
         z[:n_link] = x[self.linking_cols]
         if self.budget_rows.size:
-            a = matrix if matrix is not None else lp.matrix().tocsr()
+            a = lp.matrix().tocsr()
             col_w = self.col_window
             operational = np.ones(self.n_cols, dtype=bool)
             operational[self.linking_cols] = False
@@ -187,7 +186,7 @@ def partition(lp: LinearProgram, snapshot_window: np.ndarray) -> Partition:
                      budget_rows=budget_rows, budget_windows=budget_windows, z_cost=z_cost,
                      z_lower=z_lower, z_upper=z_upper, master_matrix=master,
                      master_row_lower=rlo[mrows], master_row_upper=rup[mrows],
-                     master_rows=mrows, objective_constant=lp.objective_constant, col_window=col_w)
+                     master_rows=mrows, col_window=col_w)
     return part
 
 
@@ -204,9 +203,10 @@ def _budget_bounds(r, c, v, w, pairs, clo, cup) -> tuple[np.ndarray, np.ndarray]
     lo_term = np.where(v > 0, v * clo[c], v * cup[c])
     hi_term = np.where(v > 0, v * cup[c], v * clo[c])
     key = np.searchsorted(pairs[:, 0] * (w.max() + 1) + pairs[:, 1], r * (w.max() + 1) + w)
-    with np.errstate(invalid="ignore"):
-        lo = np.bincount(key, weights=np.nan_to_num(lo_term, nan=0.0), minlength=len(pairs))
-        hi = np.bincount(key, weights=np.nan_to_num(hi_term, nan=0.0), minlength=len(pairs))
+    # terms are finite or infinite (coefficients are non-zero): sum the finite ones, and a
+    # single infinite term makes the share unbounded on that side
+    lo = np.bincount(key, weights=np.where(np.isfinite(lo_term), lo_term, 0.0), minlength=len(pairs))
+    hi = np.bincount(key, weights=np.where(np.isfinite(hi_term), hi_term, 0.0), minlength=len(pairs))
     lo[np.bincount(key, weights=np.isneginf(lo_term), minlength=len(pairs)) > 0] = -np.inf
     hi[np.bincount(key, weights=np.isposinf(hi_term), minlength=len(pairs)) > 0] = np.inf
     return lo, hi
