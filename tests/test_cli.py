@@ -436,6 +436,29 @@ def test_run_decomposed_reports_bounds(runner, scenario_file, tmp_path):
     assert json.loads((out / "summary.json").read_text())["objective_eur"] == pytest.approx(exact, rel=1e-3)
 
 
+def test_run_stopped_decomposed_writes_feasible_plan(runner, scenario_file, tmp_path):
+    import yaml
+
+    raw = yaml.safe_load(scenario_file.read_text())
+    raw["solver"] = {**raw.get("solver", {}), "max_iterations": 1, "warm_start": False}
+    f = scenario_file.with_name("capped.yaml")  # profile paths are relative to the scenario
+    f.write_text(yaml.safe_dump(raw))
+    out = tmp_path / "dec"
+    result = runner.invoke(app, ["run", str(f), "--out", str(out), "--method", "decomposed",
+                                 "--gap", "0.000001", "--window-hours", "24", "--workers", "1"])
+    assert result.exit_code == 1, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "iteration_limit"
+    gap = summary["solver"]["gap"]
+    assert 1e-6 < gap < 10
+    # the plan's tables, network and metrics are written and the headline shows them
+    assert (out / "generators.parquet").is_file() and (out / "network.json").is_file()
+    assert summary["capacity_mw"]["by_technology"]
+    assert "feasible plan" in result.output and f"{gap:.2%}" in result.output
+    assert "Feasible plan written to" in result.output
+    assert "Capacity by technology" in result.output
+
+
 def test_run_rejects_bad_gap(runner, scenario_file, tmp_path):
     result = runner.invoke(app, ["run", str(scenario_file), "--out", str(tmp_path / "o"), "--method",
                                  "decomposed", "--gap", "2"])

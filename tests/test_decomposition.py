@@ -16,6 +16,7 @@ import silkgrid
 from silkgrid.model.build import build_model
 from silkgrid.scenario.loader import load_scenario
 from silkgrid.solve.benders import benders
+from silkgrid.solve.decomposed import solve_decomposed
 from silkgrid.solve.executor import ProcessExecutor, SerialExecutor, WindowSolver
 from silkgrid.solve.highs import solve_lp
 from silkgrid.scenario.schema import SolverOptions
@@ -242,6 +243,77 @@ def test_time_limit_returns_best_point_with_its_gap():
     _, _, res = decompose(d, 24, gap=1e-9, max_iterations=2)
     assert res.status == "iteration_limit"
     assert res.x is not None and res.gap is not None and res.gap > 0
+
+
+@pytest.mark.parametrize("case", ["no policy", "co2 cap"])
+def test_box_step_stabilisation_reaches_the_same_optimum(case):
+    d = network(policies=POLICY_CASES[case])
+    exact = monolithic(d)
+    _, _, res = decompose(d, 24, gap=1e-4, stabilisation="box")
+    assert res.status == "optimal"
+    assert res.lower_bound <= exact * (1 + 1e-7) and res.upper_bound >= exact * (1 - 1e-7)
+    assert res.upper_bound == pytest.approx(exact, rel=1e-4)
+
+
+def test_level_projection_is_the_nearest_point_of_the_level_set():
+    from silkgrid.solve.benders import _Master, _trust_scale
+
+    d = network(policies=POLICY_CASES["co2 cap"])
+    _, part, res = decompose(d, 24, gap=1e-2)
+    ex = SerialExecutor()
+    ex.start(part.windows)
+    theta_lower = np.array([w.cost_lower_bound if np.isfinite(w.cost_lower_bound) else -1e9 for w in part.windows])
+    master = _Master(part, theta_lower)
+    z = res.z
+    points = []
+    for _ in range(4):  # a few cutting-plane steps from the best point
+        master.add_cuts(ex.evaluate(z), part, z)
+        z, _, lower, _ = master.solve(None)
+        points.append(z)
+    # the centre: a master point (it meets the master's own rows exactly), not the last one
+    z_best, z_low = points[0], points[-1]
+
+    def model(z):  # the cut model's cost at z
+        return master.solve((z, z))[2]
+
+    at_best = model(z_best)
+    assert lower < at_best
+    scale = np.maximum(_trust_scale(part), np.abs(z_best))
+    # a centre inside the level set is its own projection
+    assert np.allclose(master.project(z_best, scale, at_best + 1.0), z_best, atol=1e-7)
+    # below it: the projection meets the level and is no farther than the master's minimiser
+    level = lower + 0.5 * (at_best - lower)
+    z_p = master.project(z_best, scale, level)
+    assert model(z_p) <= level + 1e-6 * abs(level)
+    dist = lambda z: float(np.sum(np.abs(z - z_best) / scale))  # noqa: E731
+    assert 0 < dist(z_p) <= dist(z_low) + 1e-9
+
+
+def test_stopped_decomposed_solve_returns_a_feasible_plan_with_tables():
+    d = network(policies={"co2_cap_t": 600_000})
+    d["solver"] = {"method": "decomposed", "gap": 1e-9, "window_hours": 24, "workers": 1, "max_iterations": 2,
+                   "warm_start": False}
+    res = silkgrid.solve(d)
+    s = res.summary
+    assert res.status == "iteration_limit" and not res.optimal and res.has_plan
+    assert 0 < s["solver"]["gap"] < 10
+    # the plan is written out in full and its cost is the proven upper bound
+    assert {"generators", "storage", "links", "nodes"} <= set(res.tables)
+    assert len(res.hourly["generation_mw"]) == 96
+    assert s["objective_eur"] == pytest.approx(s["solver"]["upper_bound"], rel=1e-9)
+    exact = monolithic({k: v for k, v in d.items() if k != "solver"}) * 1e6
+    assert s["solver"]["lower_bound"] <= exact * (1 + 1e-6) <= s["objective_eur"] * (1 + 2e-6)
+    # and it is feasible for the hourly LP: every row within its bounds, every column too
+    sc = load_scenario({k: v for k, v in d.items() if k != "solver"})
+    built = build_model(sc)
+    opts = sc.solver.model_copy(update={"gap": 1e-9, "window_hours": 24, "workers": 1, "max_iterations": 2,
+                                        "warm_start": False})
+    sol, _ = solve_decomposed(sc, built, opts)
+    assert sol.feasible and sol.has_plan
+    _, clo, cup, rlo, rup = built.lp.arrays()
+    ax = built.lp.matrix() @ sol.x
+    assert np.all(sol.x >= clo - 1e-6) and np.all(sol.x <= cup + 1e-6)
+    assert np.all(ax >= rlo - 1e-5) and np.all(ax <= rup + 1e-5)
 
 
 @pytest.mark.parametrize("method", ["decomposed", "monolithic", "aggregated"])

@@ -4,7 +4,8 @@ Exit codes (documented in ``docs/cli.md``):
 
 * ``0`` - success (``run``: optimal solution written).
 * ``1`` - ``run`` finished but the solution is not optimal (infeasible, time limit, ...);
-  the plain-language reason is printed and ``summary.json`` is still written.
+  the plain-language reason is printed and ``summary.json`` is still written.  A decomposed
+  solve stopped at its limit also writes the tables of its feasible plan, with the proven gap.
 * ``2`` - bad input: an invalid scenario, profile or option, or an unusable ``--out``
   path.  One paragraph on stderr names the file, the field and the fix; nothing is written.
 * ``3`` - an unexpected internal error (a bug).  One paragraph on stderr; set
@@ -335,12 +336,22 @@ def _capacity_rows(result) -> list[tuple[str, str, float, float, float, str, str
     return rows
 
 
+def _gap_text(result) -> str:
+    gap = result.solver.get("gap")
+    return "an unproven amount" if gap is None else f"{gap:.2%}"
+
+
 def print_headline(result, console: Console) -> None:
     """The short overview printed after ``silkgrid run``."""
     summ = result.summary
     solver = summ.get("solver", {})
-    ok = result.optimal
-    status = f"[green]{result.status}[/]" if ok else f"[bold red]{result.status}[/]"
+    ok = result.has_plan
+    if result.optimal:
+        status = f"[green]{result.status}[/]"
+    elif ok:
+        status = f"[yellow]{result.status}[/]: feasible plan, proven within {_gap_text(result)} of the optimum"
+    else:
+        status = f"[bold red]{result.status}[/]"
 
     head = Table(title=f"SilkGrid results: {escape(result.scenario_name)}", show_header=False,
                  title_justify="left", box=None, pad_edge=False)
@@ -581,7 +592,7 @@ def run(
             if cf is not None:
                 _write_counterfactual(written, cf)
             answers = None
-            if result.optimal:
+            if result.has_plan:
                 from silkgrid.analysis.metrics import write_metrics
 
                 stages("metrics")
@@ -597,6 +608,14 @@ def run(
             print_answers(answers, console)
         if cf is not None:
             print_counterfactual(cf, console)
+    if result.has_plan and not result.optimal:
+        # a decomposed solve stopped at its limit: the plan is feasible, its distance from the
+        # optimum is proven, and the tables are written; the exit code still says "not optimal"
+        _error(f"{result.message} The plan is feasible and at most {_gap_text(result)} above the optimum; "
+               "its tables are written. Allow more time (--time-limit) or a larger --gap to finish.",
+               label=f"Not proven optimal ({result.status})")
+        console.print(f"Feasible plan written to {escape(str(written))}", soft_wrap=True)
+        raise typer.Exit(EXIT_NOT_OPTIMAL)
     if result.optimal:
         console.print(f"Results written to {escape(str(written))}", soft_wrap=True)
         if report:

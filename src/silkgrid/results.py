@@ -59,6 +59,12 @@ class Result:
         return self.status == "optimal"
 
     @property
+    def has_plan(self) -> bool:
+        """Tables exist: the solution is optimal, or feasible with a proven gap (a decomposed
+        solve stopped at its time or iteration limit; ``solver.gap`` says how far from optimal)."""
+        return bool(self.tables)
+
+    @property
     def total_cost_eur(self) -> float | None:
         return None if self.objective is None else self.objective + self.objective_constant
 
@@ -81,7 +87,7 @@ class Result:
             "co2_shadow_price_eur_per_t": self.co2_shadow_price_eur_per_t,
             "solver": self.solver,
         }
-        if not self.optimal or not self.tables:
+        if not self.tables:
             return _clean(out)
         g, s, ln, nodes = (self.tables[k] for k in ("generators", "storage", "links", "nodes"))
         cap_tech = g.groupby("technology")["total_mw"].sum().to_dict()
@@ -126,7 +132,7 @@ class Result:
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
         try:
             (tmp / "summary.json").write_text(json.dumps(self.summary, indent=2) + "\n")
-            if self.network and self.optimal and self.tables:
+            if self.network and self.tables:
                 net = {**self.network, "weights_h": [float(x) for x in self.weights]}
                 (tmp / "network.json").write_text(json.dumps(_clean(net), indent=1) + "\n")
             for name, df in {**self.tables, **self.hourly}.items():
@@ -222,7 +228,7 @@ def extract(name: str, built: BuiltModel, sol: LPSolution, message: str, solver:
                  objective=None if sol.objective is None else sol.objective * MEUR_TO_EUR,
                  objective_constant=const, snapshots=snaps.index, weights=w,
                  co2_price_eur_per_t=a.co2_price * 1e3, solver=solver, weather=weather)
-    if not sol.optimal or sol.x is None:
+    if not sol.has_plan:
         return res
     x = sol.x
     v = {k: x[idx] for k, idx in lp.variables.items()}

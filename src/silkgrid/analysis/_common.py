@@ -26,7 +26,8 @@ EU_MARKETS: tuple[str, ...] = ("RO_market", "HU_market")
 
 
 def require_optimal(result: Result) -> None:
-    if not result.optimal or not result.tables:
+    """Raise unless the result holds a plan: optimal, or feasible with a proven gap."""
+    if not result.has_plan:
         raise SilkGridError(f"scenario '{result.scenario_name}' has no optimal solution "
                             f"(status {result.status}); nothing to analyse")
 

@@ -423,6 +423,8 @@ class SolverOptions(_Strict):
     """Processes for the decomposed method's subproblems (default: the number of CPU cores, at most 8)."""
     segments: Annotated[int, Field(ge=1)] = 876
     """Time segments of the aggregated method (and of the decomposed method's warm start)."""
+    max_iterations: Annotated[int, Field(ge=0)] = 1000
+    """Decomposed: stop after this many Benders iterations (the best feasible plan is returned with its gap)."""
     warm_start: bool = True
     """Decomposed method: start from the aggregated solution (capacities and storage levels)."""
     crossover: bool = False
@@ -430,7 +432,8 @@ class SolverOptions(_Strict):
     simplex_strategy: Literal["dual", "primal"] = "dual"
     """Simplex variant when algorithm is simplex; primal was about 2x faster on corridor LPs (benchmarks/)."""
     time_limit_s: Annotated[float, Field(gt=0)] | None = None
-    """Stop after this many seconds (decomposed: the best solution so far is returned with its gap)."""
+    """Stop after this many seconds (decomposed: 600 s when unset; the best feasible plan so far is
+    returned, tables included, with its proven gap)."""
     threads: Annotated[int, Field(ge=0)] = 0
     """Threads (0: HiGHS default)."""
     primal_feasibility_tolerance: Annotated[float, Field(gt=0, lt=1)] = 1e-7

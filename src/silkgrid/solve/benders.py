@@ -14,9 +14,13 @@ The master holds the linking variables ``z`` of a :class:`~silkgrid.solve.partit
    ``sum_w min_(x, z_w) [c_w x + mu_w z_w] + min_z (c - sum_w mu_w) z`` is a Lagrangian
    **lower bound** that is never weaker than the master's and usually much stronger early
    on; each priced window also yields the cut ``theta_w + mu_w z >= phi_w``;
-4. the next point solves the master within a trust region around the best point (box-step
-   stabilisation): the box doubles after a step that achieved at least a tenth of the
-   predicted decrease and halves otherwise.
+4. the next point is the **level-set projection** of the best point: the point nearest to it
+   (L1 distance, each variable in its own scale) whose cut model costs at most
+   ``lower + LEVEL_FRACTION * (upper - lower)`` (an LP).  Measured on the corridor, this takes
+   the hourly year from a stalled 10 % gap to 0.1 % in 30 iterations.  Until a feasible point
+   is known, or with ``stabilisation="box"``, the master is solved within a trust region
+   around the best point instead (box step: the box doubles after a step that achieved at
+   least a tenth of the predicted decrease and halves otherwise).
 
 Points are evaluated a little inside their bounds (a window's cost has a kink at a bound,
 where the duals can be any subgradient) except every third iteration.  It stops when
@@ -86,6 +90,12 @@ def _trust_scale(part: Partition) -> np.ndarray:
     return np.where(np.isfinite(span) & (span > 0), np.minimum(span, np.maximum(1.0, 0.25 * span)), 1.0)
 
 
+#: Level-set stabilisation: the next point is the projection of the best point onto the set
+#: where the master's cut model costs at most lower + LEVEL_FRACTION * (upper - lower).
+LEVEL_FRACTION = 0.5
+
+
+
 #: Total elastic slack (LP units) below which a point counts as feasible for every window.
 SLACK_TOLERANCE = 1e-6
 
@@ -120,6 +130,26 @@ class _Master:
         self.z_lower, self.z_upper = part.z_lower, part.z_upper
         self.n_master_rows = m.shape[0]  #: rows before the first cut
         self.cuts: list[tuple[int, np.ndarray]] = []  #: (window, gradient) of each cut row, in order
+        # the level-set projection, an LP over (z, theta, d+, d-) with the same rows and cuts,
+        # one level row (master cost <= level) and z - d+ + d- = centre; its L1 objective
+        # sum((d+ + d-) / scale) is set per projection
+        q = new_highs()
+        q.setOptionValue("output_flag", False)
+        q.setOptionValue("solver", "simplex")
+        n, nw = self.n_z, self.n_w
+        eye = sp.identity(n, format="csr")
+        rows = sp.vstack([
+            sp.hstack([mat, sp.csr_matrix((m.shape[0], 2 * n))]),
+            sp.hstack([sp.csr_matrix(np.concatenate([part.z_cost, np.ones(nw)])[None, :]), sp.csr_matrix((1, 2 * n))]),
+            sp.hstack([eye, sp.csr_matrix((n, nw)), -eye, eye]),
+        ]).tocsc()
+        pass_arrays(q, rows, np.zeros(nw + 3 * n),
+                    np.concatenate([part.z_lower, theta_lower, np.zeros(2 * n)]),
+                    np.concatenate([part.z_upper, np.full(nw + 2 * n, np.inf)]),
+                    np.concatenate([part.master_row_lower, [-np.inf], np.zeros(n)]),
+                    np.concatenate([part.master_row_upper, [np.inf], np.zeros(n)]))
+        self.q = q
+        self.level_row = m.shape[0]
 
     def add_cuts(self, results: list[WindowResult], part: Partition, z_hat: np.ndarray) -> None:
         """theta_w - g_w z_K >= Q_w - g_w z_hat_K for every window (g: fixing-row duals)."""
@@ -144,9 +174,25 @@ class _Master:
         n = len(cuts)
         if n == 0:
             return
-        self.h.addRows(n, np.array(lower), np.full(n, np.inf), int(starts[-1]),
-                       np.array(starts[:-1], dtype=np.int32),
-                       np.concatenate(index).astype(np.int32), np.concatenate(value))
+        rows = (n, np.array(lower), np.full(n, np.inf), int(starts[-1]), np.array(starts[:-1], dtype=np.int32),
+                np.concatenate(index).astype(np.int32), np.concatenate(value))
+        self.h.addRows(*rows)
+        self.q.addRows(*rows)
+
+    def project(self, centre: np.ndarray, scale: np.ndarray, level: float) -> np.ndarray | None:
+        """The point nearest ``centre`` (L1 distance, each variable divided by ``scale``) whose
+        cut model costs at most ``level``; None if the LP does not solve (the caller then
+        falls back to the trust region)."""
+        n, nw = self.n_z, self.n_w
+        cols = np.arange(nw + n, nw + 3 * n, dtype=np.int32)
+        self.q.changeColsCost(2 * n, cols, np.tile(1.0 / scale, 2))
+        link = np.arange(self.level_row + 1, self.level_row + 1 + n, dtype=np.int32)
+        self.q.changeRowsBounds(n, link, centre, centre)
+        self.q.changeRowBounds(self.level_row, -np.inf, level)
+        self.q.run()
+        if self.q.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return np.clip(np.asarray(self.q.getSolution().col_value[:self.n_z]), self.z_lower, self.z_upper)
 
     def solve(self, box: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
         """Solve (within ``box`` = (lower, upper) on z, else the natural bounds): (z, theta, value, row duals)."""
@@ -199,7 +245,7 @@ class _LinkingPart:
 
 def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limit: float | None = None,
             max_iterations: int = 1000, z_start: np.ndarray | None = None, lagrangian_every: int = 0,
-            on_iteration: IterationHook | None = None) -> BendersResult:
+            stabilisation: str = "level", on_iteration: IterationHook | None = None) -> BendersResult:
     """Solve the partitioned LP to a relative ``gap``; see the module docstring.
 
     ``executor`` must already hold the windows (``executor.start(part.windows)``).
@@ -210,7 +256,11 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
     lifts the bound early, but a priced window (a one-week capacity-expansion LP) costs 10-20
     warm pinned re-solves, and on the corridor year the master caught up within a few
     iterations each time (docs/performance.md).
+    ``stabilisation``: ``"level"`` (level-set projection, the default) or ``"box"`` (trust
+    region only; 2.8x the iterations on 4 corridor weeks, stalls on the year).
     """
+    if stabilisation not in ("level", "box"):
+        raise ValueError(f"stabilisation must be 'level' or 'box', got {stabilisation!r}")
     t0 = time.perf_counter()
     deadline = np.inf if time_limit is None else t0 + time_limit
     theta_lower = np.array([w.cost_lower_bound if np.isfinite(w.cost_lower_bound) else _THETA_FLOOR
@@ -271,8 +321,17 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
         price_now = lagrangian_every and iteration % lagrangian_every == lagrangian_every - 1
         # multipliers of the unrestricted master: balanced (sum_w mu_w = c on free directions)
         mu = master.multipliers(part) if price_now else None
-        # next point: the master within the trust region around the best point
-        if z_best is not None:
+        # next point: the level-set projection of the best point (when stabilisation is
+        # "level"), else the master within the trust region around the best point
+        z_level = None
+        if stabilisation == "level" and z_best is not None and np.isfinite(lower):
+            tm = time.perf_counter()
+            level = lower + LEVEL_FRACTION * (upper - lower)
+            z_level = master.project(z_best, np.maximum(scale, np.abs(z_best)), level)
+            master_seconds += time.perf_counter() - tm
+        if z_level is not None:
+            z_next, predicted = z_level, level
+        elif z_best is not None:
             width = radius * np.maximum(scale, np.abs(z_best))
             box = (np.maximum(part.z_lower, z_best - width), np.minimum(part.z_upper, z_best + width))
             z_next, _, predicted, _ = solve_master(box)

@@ -74,19 +74,27 @@ def expand_to(coarse: BuiltModel, x_coarse: np.ndarray, fine: BuiltModel) -> np.
     return x
 
 
+#: Time limit of the decomposed method when the options set none, s.  At the limit the method
+#: returns the best feasible plan it has found, with its proven gap; without a limit a hard case
+#: (the hourly corridor year) would run for hours.
+DEFAULT_TIME_LIMIT_S = 600.0
+
+
 def solve_decomposed(sc: Scenario, built: BuiltModel, opts: SolverOptions, *,
                      executor: Executor | None = None, on_iteration: IterationHook | None = None,
                      on_stage: StageHook | None = None) -> tuple[LPSolution, dict]:
     """Benders over windows of ``opts.window_hours``; returns the solution and solver facts."""
     t0 = time.perf_counter()
     stage = on_stage or (lambda name: None)
+    limit = opts.time_limit_s if opts.time_limit_s is not None else DEFAULT_TIME_LIMIT_S
     a = built.arrays
     windows = window_ids(a.snapshots.first_hour, opts.window_hours)
     part = partition(built.lp, windows)
     workers = min(opts.workers or default_workers(), len(part.windows))
     ex = executor or make_executor(workers)
     facts: dict = {"windows": len(part.windows), "window_hours": opts.window_hours,
-                   "workers": getattr(ex, "workers", workers), "master_variables": part.n_z}
+                   "workers": getattr(ex, "workers", workers), "master_variables": part.n_z,
+                   "time_limit_s": limit}
     try:
         ex.start(part.windows)  # workers build their HiGHS models while the warm start solves
         z0 = None
@@ -103,15 +111,17 @@ def solve_decomposed(sc: Scenario, built: BuiltModel, opts: SolverOptions, *,
                                    "status": agg_sol.status,
                                    "objective_eur": None if agg_sol.objective is None else agg_sol.objective * MEUR}
         stage("decomposed solve")
-        left = None if opts.time_limit_s is None else max(1.0, opts.time_limit_s - (time.perf_counter() - t0))
+        left = max(1.0, limit - (time.perf_counter() - t0))
         res: BendersResult = benders(part, ex, gap=opts.gap, time_limit=left, z_start=z0,
+                                     max_iterations=opts.max_iterations,
                                      on_iteration=on_iteration)
     finally:
         ex.close()
     status = res.status if res.status in ("optimal", "time_limit", "iteration_limit") else "numerical_trouble"
     sol = LPSolution(status=status, solver_status=res.message,
                      objective=None if res.x is None else res.upper_bound, x=res.x, row_dual=res.row_dual,
-                     seconds=time.perf_counter() - t0, iterations={"benders": res.iterations})
+                     seconds=time.perf_counter() - t0, iterations={"benders": res.iterations},
+                     feasible=res.x is not None and bool(np.isfinite(res.upper_bound)))
     facts.update({
         "gap": res.gap, "lower_bound_eur": _eur(res.lower_bound), "upper_bound_eur": _eur(res.upper_bound),
         "iterations": res.iterations, "subproblem_seconds": res.window_seconds,

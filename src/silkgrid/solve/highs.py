@@ -35,10 +35,18 @@ class LPSolution:
     row_dual: np.ndarray | None
     seconds: float
     iterations: dict = field(default_factory=dict)
+    feasible: bool = False
+    """``x`` is a feasible solution although optimality is not proven (the decomposed method's
+    best point when it stops at a time or iteration limit)."""
 
     @property
     def optimal(self) -> bool:
         return self.status == "optimal"
+
+    @property
+    def has_plan(self) -> bool:
+        """``x`` is a solution worth reporting: optimal, or feasible with a proven gap."""
+        return self.x is not None and (self.optimal or self.feasible)
 
 
 _BANNER_SHOWN = False
