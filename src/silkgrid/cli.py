@@ -615,6 +615,11 @@ def run(
                "its tables are written. Allow more time (--time-limit) or a larger --gap to finish.",
                label=f"Not proven optimal ({result.status})")
         console.print(f"Feasible plan written to {escape(str(written))}", soft_wrap=True)
+        if report:
+            from silkgrid.report import write_report
+
+            page = write_report(written, scenario=sc)
+            console.print(f"Report written to {escape(str(page))}", soft_wrap=True)
         raise typer.Exit(EXIT_NOT_OPTIMAL)
     if result.optimal:
         console.print(f"Results written to {escape(str(written))}", soft_wrap=True)

@@ -622,7 +622,9 @@ def _provenance_panel(data: dict, why: str) -> str:
 def build_html(data: dict, *, week: int = 1, scenario=None, why: str = "") -> str:
     """The report as one HTML string (no scripts, no external references)."""
     s = data["summary"]
-    if s.get("status") != "optimal" or not data["tables"]:
+    gap = (s.get("solver") or {}).get("gap")
+    plan = s.get("status") in ("time_limit", "iteration_limit") and gap is not None
+    if not data["tables"] or not (s.get("status") == "optimal" or plan):
         raise SilkGridError(f"results in '{data['path']}' are not optimal (status {s.get('status')}); "
                             "there is nothing to report")
     if not data["network"]:
@@ -645,7 +647,17 @@ def build_html(data: dict, *, week: int = 1, scenario=None, why: str = "") -> st
             f"content='width=device-width,initial-scale=1'><title>{_e(title)}</title><style>{_CSS}</style></head>"
             f"<body><header><h1>{_e(title)}</h1><p>{_e(desc)}</p><p>Weather: {_e(s.get('weather') or '-')}. "
             f"Total system cost {fmt_eur(s.get('total_cost_eur'))}/yr; demand {fmt_energy(s.get('demand_mwh'))}/yr; "
-            f"emissions {s.get('emissions_t', 0) / 1e6:,.2f} Mt CO2/yr.</p></header><main>{body}</main></body></html>\n")
+            f"emissions {s.get('emissions_t', 0) / 1e6:,.2f} Mt CO2/yr.</p>{_plan_warning(s) if plan else ''}"
+            f"</header><main>{body}</main></body></html>\n")
+
+
+def _plan_warning(s: dict) -> str:
+    """The banner of a feasible plan whose optimality is proven only to a gap."""
+    solver = s.get("solver") or {}
+    return (f"<p class='warn' id='plan-warning'>Feasible plan, not proven optimal: the decomposed solve "
+            f"stopped at its {_e(str(s.get('status')).replace('_', ' '))} with a proven gap of "
+            f"{solver.get('gap', 0):.2%} (the optimum costs at least {fmt_eur(solver.get('lower_bound'))}/yr "
+            f"before fixed costs of existing capacity; this plan {fmt_eur(solver.get('upper_bound'))}/yr).</p>")
 
 
 def write_figures(data: dict, directory: Path, *, week: int = 1, scenario=None) -> list[Path]:
