@@ -608,27 +608,23 @@ def run(
             print_answers(answers, console)
         if cf is not None:
             print_counterfactual(cf, console)
-    if result.has_plan and not result.optimal:
-        # a decomposed solve stopped at its limit: the plan is feasible, its distance from the
-        # optimum is proven, and the tables are written; the exit code still says "not optimal"
-        _error(f"{result.message} The plan is feasible and at most {_gap_text(result)} above the optimum; "
-               "its tables are written. Allow more time (--time-limit) or a larger --gap to finish.",
-               label=f"Not proven optimal ({result.status})")
-        console.print(f"Feasible plan written to {escape(str(written))}", soft_wrap=True)
+    if result.has_plan:
+        if not result.optimal:
+            # a decomposed solve stopped at its limit: the plan is feasible, its distance from
+            # the optimum is proven and its tables are written; the exit code says "not optimal"
+            _error(f"{result.message} The plan is feasible and at most {_gap_text(result)} above the optimum; "
+                   "its tables are written. Allow more time (--time-limit) or a larger --gap to finish.",
+                   label=f"Not proven optimal ({result.status})")
+        what = "Results" if result.optimal else "Feasible plan"
+        console.print(f"{what} written to {escape(str(written))}", soft_wrap=True)
         if report:
             from silkgrid.report import write_report
 
             page = write_report(written, scenario=sc)
             console.print(f"Report written to {escape(str(page))}", soft_wrap=True)
+        if result.optimal:
+            return
         raise typer.Exit(EXIT_NOT_OPTIMAL)
-    if result.optimal:
-        console.print(f"Results written to {escape(str(written))}", soft_wrap=True)
-        if report:
-            from silkgrid.report import write_report
-
-            page = write_report(written, scenario=sc)
-            console.print(f"Report written to {escape(str(page))}", soft_wrap=True)
-        return
     _error(result.message, label=f"Not optimal ({result.status})")
     console.print(f"summary.json written to {escape(str(written))}", soft_wrap=True)
     raise typer.Exit(EXIT_NOT_OPTIMAL)

@@ -622,9 +622,10 @@ def _provenance_panel(data: dict, why: str) -> str:
 def build_html(data: dict, *, week: int = 1, scenario=None, why: str = "") -> str:
     """The report as one HTML string (no scripts, no external references)."""
     s = data["summary"]
-    gap = (s.get("solver") or {}).get("gap")
-    plan = s.get("status") in ("time_limit", "iteration_limit") and gap is not None
-    if not data["tables"] or not (s.get("status") == "optimal" or plan):
+    # tables are written only for an optimal solution or a feasible plan with a proven gap
+    # (Result.has_plan); the latter gets a banner
+    plan = s.get("status") != "optimal"
+    if not data["tables"]:
         raise SilkGridError(f"results in '{data['path']}' are not optimal (status {s.get('status')}); "
                             "there is nothing to report")
     if not data["network"]:

@@ -25,10 +25,10 @@ CORRIDOR_SEGMENTS: dict[str, str] = {"caspian_hvdc": "caspian_cable", "az_ge_500
 EU_MARKETS: tuple[str, ...] = ("RO_market", "HU_market")
 
 
-def require_optimal(result: Result) -> None:
+def require_plan(result: Result) -> None:
     """Raise unless the result holds a plan: optimal, or feasible with a proven gap."""
     if not result.has_plan:
-        raise SilkGridError(f"scenario '{result.scenario_name}' has no optimal solution "
+        raise SilkGridError(f"scenario '{result.scenario_name}' has no optimal solution or feasible plan "
                             f"(status {result.status}); nothing to analyse")
 
 

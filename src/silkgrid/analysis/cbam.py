@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from silkgrid.analysis._common import (CORRIDOR_PATH, along_path, directional_flows, require_optimal, resolve_path,
+from silkgrid.analysis._common import (CORRIDOR_PATH, along_path, directional_flows, require_plan, resolve_path,
                                        weights)
 from silkgrid.errors import SilkGridError
 from silkgrid.results import Result
@@ -99,7 +99,7 @@ def hourly_matching(result: Result, scenario: Scenario, path=CORRIDOR_PATH, *, c
     they count with the efficiencies of the links from their node on.  Generators must sit
     on a node of the path other than the landing node.
     """
-    require_optimal(result)
+    require_plan(result)
     steps = resolve_path(scenario, path)
     eff_to_border = _contracted(scenario, steps, contracted)
     fwd, bwd = directional_flows(result, scenario)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from silkgrid.analysis._common import require_optimal
+from silkgrid.analysis._common import require_plan
 from silkgrid.results import Result
 from silkgrid.scenario.schema import Scenario, annuity_factor
 
@@ -51,7 +51,7 @@ def cost_components(result: Result, scenario: Scenario) -> pd.DataFrame:
     Links are reported with ``node`` = from_node and ``country`` = "FROM-TO" when they
     cross a border (see :func:`cost_by_country` for the split).
     """
-    require_optimal(result)
+    require_plan(result)
     rate = scenario.discount_rate
     techs = scenario.technology_map()
     carriers = scenario.carrier_map()
@@ -170,7 +170,7 @@ def curtailment(result: Result) -> pd.DataFrame:
     """Curtailed renewable energy by node and technology, MWh/yr, and its share of the
     available energy (``curtailment_mwh / (generation_mwh + curtailment_mwh)``, NaN where
     nothing was available)."""
-    require_optimal(result)
+    require_plan(result)
     g = result.tables["generators"].groupby(["node", "technology"], as_index=False)[
         ["generation_mwh", "curtailment_mwh"]].sum()
     avail = g["generation_mwh"] + g["curtailment_mwh"]
@@ -181,7 +181,7 @@ def curtailment(result: Result) -> pd.DataFrame:
 def unserved_energy(result: Result) -> pd.DataFrame:
     """Unserved energy by node, MWh/yr, its share of demand and the hours with shedding
     (h/yr: sum of the weights of snapshots with more than 1e-6 MW unserved)."""
-    require_optimal(result)
+    require_plan(result)
     n = result.tables["nodes"][["id", "country", "demand_mwh", "unserved_mwh"]].copy()
     n["unserved_share"] = np.where(n["demand_mwh"] > 0, n["unserved_mwh"] / n["demand_mwh"].where(
         n["demand_mwh"] > 0, 1), np.nan)
@@ -193,6 +193,6 @@ def unserved_energy(result: Result) -> pd.DataFrame:
 
 def emissions(result: Result) -> pd.DataFrame:
     """CO2 emissions of generators by country and technology, t/yr."""
-    require_optimal(result)
+    require_plan(result)
     return result.tables["generators"].groupby(["country", "technology"], as_index=False)[
         ["generation_mwh", "emissions_t"]].sum()

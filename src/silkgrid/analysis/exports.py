@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from silkgrid.analysis._common import (CORRIDOR_PATH, CORRIDOR_SEGMENTS, along_path, directional_flows,
-                                       require_optimal, resolve_path, weights)
+                                       require_plan, resolve_path, weights)
 from silkgrid.analysis.costs import cost_components
 from silkgrid.errors import SilkGridError
 from silkgrid.results import Result
@@ -30,7 +30,7 @@ def hourly_eu_delivery(result: Result, scenario: Scenario, eu_nodes=EU_NODES) ->
     (sent towards the EU x efficiency) minus power sent out of the EU end.  Links between two
     EU nodes and market trades are not counted.  Negative values are net imports from the EU.
     """
-    require_optimal(result)
+    require_plan(result)
     eu = set(eu_nodes)
     unknown = eu - {n.id for n in scenario.nodes}
     if unknown:
@@ -92,7 +92,7 @@ def link_utilisation(result: Result, scenario: Scenario, links=None) -> pd.DataF
     ``hours_backward_h`` (weights of snapshots with net flow in each direction).  Capacity
     below 1 kW gives NaN for the ratios.
     """
-    require_optimal(result)
+    require_plan(result)
     fwd, bwd = directional_flows(result, scenario)
     w = np.asarray(result.weights, dtype=float)
     tab = result.tables["links"].set_index("id")
@@ -146,7 +146,7 @@ def delivered_cost(result: Result, scenario: Scenario, path=CORRIDOR_PATH, *, or
     come from ``segments`` (default: :data:`CORRIDOR_SEGMENTS`, else the link id).
     With nothing delivered the per-MWh values are NaN.
     """
-    require_optimal(result)
+    require_plan(result)
     steps = resolve_path(scenario, path)
     labels = {**CORRIDOR_SEGMENTS, **(segments or {})}
     fwd, bwd = directional_flows(result, scenario)

@@ -10,14 +10,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from silkgrid.analysis._common import EU_MARKETS, directional_flows, require_optimal, weights
+from silkgrid.analysis._common import EU_MARKETS, directional_flows, require_plan, weights
 from silkgrid.errors import SilkGridError
 from silkgrid.results import Result
 from silkgrid.scenario.schema import Scenario
 
 
 def _prices(result: Result) -> pd.DataFrame:
-    require_optimal(result)
+    require_plan(result)
     if "price_eur_per_mwh" not in result.hourly:
         raise SilkGridError("the result holds no nodal prices (the solver returned no duals)")
     return result.hourly["price_eur_per_mwh"]
@@ -133,7 +133,7 @@ def export_revenue(result: Result, scenario: Scenario, markets=EU_MARKETS) -> pd
     and ``average_sale_price_eur_per_mwh`` = revenue / (sold - bought) (NaN when the net
     volume is zero).  Markets not in the scenario are skipped.
     """
-    require_optimal(result)
+    require_plan(result)
     tab = result.tables["markets"]
     sel = tab[tab["id"].isin(list(markets))][["id", "node", "sold_mwh", "bought_mwh", "revenue_eur"]].copy()
     net = sel["sold_mwh"] - sel["bought_mwh"]

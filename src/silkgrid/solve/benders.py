@@ -95,7 +95,6 @@ def _trust_scale(part: Partition) -> np.ndarray:
 LEVEL_FRACTION = 0.5
 
 
-
 #: Total elastic slack (LP units) below which a point counts as feasible for every window.
 SLACK_TOLERANCE = 1e-6
 
@@ -324,15 +323,17 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
         # next point: the level-set projection of the best point (when stabilisation is
         # "level"), else the master within the trust region around the best point
         z_level = None
+        if z_best is not None:
+            around = np.maximum(scale, np.abs(z_best))  # each variable's scale at the best point
         if stabilisation == "level" and z_best is not None and np.isfinite(lower):
             tm = time.perf_counter()
             level = lower + LEVEL_FRACTION * (upper - lower)
-            z_level = master.project(z_best, np.maximum(scale, np.abs(z_best)), level)
+            z_level = master.project(z_best, around, level)
             master_seconds += time.perf_counter() - tm
         if z_level is not None:
             z_next, predicted = z_level, level
         elif z_best is not None:
-            width = radius * np.maximum(scale, np.abs(z_best))
+            width = radius * around
             box = (np.maximum(part.z_lower, z_best - width), np.minimum(part.z_upper, z_best + width))
             z_next, _, predicted, _ = solve_master(box)
         else:
