@@ -195,6 +195,75 @@ def test_window_values_add_up_to_the_monolithic_optimum():
     assert total == pytest.approx(sol.objective, rel=1e-7)
 
 
+def test_capacity_rows_become_moving_bounds():
+    """Rows tying one operational column to one capacity (output, charge, discharge, energy
+    and flow limits) leave the window LPs and come back as column bounds that move with z."""
+    built = build_model(load_scenario(network()))
+    lp = built.lp
+    part = partition(lp, window_ids(built.arrays.snapshots.first_hour, 24))
+    limits = ("gen_max", "sto_charge_max", "sto_discharge_max", "sto_energy_max", "link_forward_max",
+              "link_backward_max")
+    limit_rows = np.concatenate([lp.constraints[n].ravel() for n in limits])
+    converted = np.concatenate([w.bound_rows for w in part.windows])
+    # all of them, but the energy limits on the storage levels at window ends (master rows)
+    assert np.array_equal(np.sort(converted), np.setdiff1d(limit_rows, part.master_rows))
+    assert np.isin(part.master_rows, lp.constraints["sto_energy_max"]).sum() == 4
+    for w in part.windows:
+        assert not np.isin(w.own_rows, limit_rows).any()
+        # capacities only bound columns now: fewer pinned copies than master variables used
+        assert w.n_fixing < w.master_index.size
+        assert w.bound_upper.all()
+
+
+def test_moving_bounds_give_the_windows_cost_at_any_point():
+    """At a point with more capacity than the optimum's, the windows' costs add up to the
+    monolithic LP with its linking columns fixed there."""
+    d = network(policies={"co2_cap_t": 600_000})
+    built = build_model(load_scenario(d))
+    sol = solve_lp(built.lp, SIMPLEX)
+    part = partition(built.lp, window_ids(built.arrays.snapshots.first_hour, 24))
+    z = part.z_from_x(sol.x, lp=built.lp)
+    lp = built.lp
+    capacity = np.isin(part.linking_cols, np.concatenate(
+        [lp.variables[n].ravel() for n in ("gen_new", "sto_power_new", "sto_energy_new", "link_new")]))
+    z[:part.linking_cols.size][capacity] = np.minimum(1.1 * z[:part.linking_cols.size][capacity] + 0.01,
+                                                      part.z_upper[:part.linking_cols.size][capacity])
+    res = WindowSolver(part.windows).solve(z)
+    assert sum(r.slack for r in res) == pytest.approx(0.0, abs=1e-7)
+    cost, clo, cup, rlo, rup = lp.arrays()
+    n_link = part.linking_cols.size
+    clo, cup = clo.copy(), cup.copy()
+    clo[part.linking_cols] = cup[part.linking_cols] = z[:n_link]
+    import highspy
+    from silkgrid.solve.highs import new_highs, pass_arrays
+    h = new_highs()
+    h.setOptionValue("output_flag", False)
+    pass_arrays(h, lp.matrix(), cost, clo, cup, rlo, rup)
+    h.run()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    total = part.z_cost @ z + sum(r.objective for r in res)
+    assert total == pytest.approx(h.getInfo().objective_function_value, rel=1e-7)
+
+
+def test_assembled_duals_price_every_operational_column():
+    """The full-LP duals assembled from the windows (own rows and the rows moving bounds
+    replace) leave every operational column with a reduced cost of the right sign."""
+    d = network()
+    built, part, res = decompose(d, 24, gap=1e-6)
+    assert res.status == "optimal"
+    cost, clo, cup, _, _ = built.lp.arrays()
+    reduced = cost - built.lp.matrix().T @ res.row_dual
+    operational = np.ones(cost.size, dtype=bool)
+    operational[part.linking_cols] = False
+    x, d_op = res.x[operational], reduced[operational]
+    tol = 1e-6 * np.abs(cost).max()
+    at_lower = x <= clo[operational] + 1e-7
+    at_upper = x >= cup[operational] - 1e-7
+    assert (d_op[at_lower & ~at_upper] >= -tol).all()
+    assert (d_op[at_upper & ~at_lower] <= tol).all()
+    assert (np.abs(d_op[~at_lower & ~at_upper]) <= tol).all()
+
+
 def test_cut_gradient_is_the_derivative():
     """The fixing-row duals are the derivative of a window's cost in its master variables."""
     d = network()

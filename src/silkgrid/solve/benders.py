@@ -385,5 +385,6 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
         x[w.own_cols] = res.x
         own = w.own_rows >= 0
         row_dual[w.own_rows[own]] = res.row_dual[own]
+        row_dual[w.bound_rows] = res.bound_dual
     return BendersResult(status, message, x, row_dual, lower, upper, len(history), seconds, history,
                          window_seconds, master_seconds, z_best)

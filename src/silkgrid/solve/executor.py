@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
+import scipy.sparse as sp
 
 from silkgrid.solve.highs import new_highs, pass_arrays
 from silkgrid.solve.partition import WindowProblem
@@ -38,6 +39,7 @@ class WindowResult:
     cost: float = np.nan  #: cost of the window's own columns (no penalties), MEUR: its upper-bound share
     x: np.ndarray | None = None  #: own columns (with ``want_solution``)
     row_dual: np.ndarray | None = None  #: own rows (with ``want_solution``)
+    bound_dual: np.ndarray | None = None  #: duals of the rows the moving bounds replace (with ``want_solution``)
 
     @property
     def optimal(self) -> bool:
@@ -102,16 +104,35 @@ class WindowSolver:
         return out
 
     def _priced_instance(self, k: int):
+        """The window with every master variable it uses as a free column (within its natural
+        bounds): pinned copies unpinned, moving bounds written back as rows
+        ``x - slope * copy`` on the bound's side of ``const``."""
         if self._priced[k] is None:
             p = self.problems[k]
             h = _window_highs(self.threads)
+            n_own, n_fix, n_m = p.n_own_cols, p.n_fixing, p.master_index.size
+            n_b = p.bound_cols.size
+            # columns: own, copies of every master variable used, slacks (held at zero)
+            mat = p.matrix.tocsc()
+            copies = mat[:, n_own:n_own + n_fix]
+            extra = sp.csc_matrix((mat.shape[0], n_m - n_fix))
+            slacks = mat[:, n_own + n_fix:]
+            top = sp.hstack([mat[:, :n_own], copies, extra, slacks])
+            m = p.bound_pos >= 0
+            moving = sp.csr_matrix((np.concatenate([np.ones(n_b), -p.bound_slope[m]]),
+                                    (np.concatenate([np.arange(n_b), np.flatnonzero(m)]),
+                                     np.concatenate([p.bound_cols, n_own + p.bound_pos[m]]))),
+                                   shape=(n_b, top.shape[1]))
+            matrix = sp.vstack([top, moving]).tocsc()
+            n_slack = 2 * n_fix
+            col_lower = np.concatenate([p.col_lower[:n_own], p.master_lower, np.zeros(n_slack)])
+            col_upper = np.concatenate([p.col_upper[:n_own], p.master_upper, np.zeros(n_slack)])
             row_lower, row_upper = p.row_lower.copy(), p.row_upper.copy()
             row_lower[p.fixing_rows], row_upper[p.fixing_rows] = -np.inf, np.inf
-            col_upper = p.col_upper.copy()
-            col_upper[p.slack_cols] = 0.0
-            pass_arrays(h, p.matrix, p.cost, p.col_lower, col_upper, row_lower, row_upper)
-            if self._pinned[k] is not None:  # start from the pinned solve's basis: it is feasible here
-                h.setBasis(self.highs[k].getBasis())
+            cost = np.concatenate([p.cost[:n_own], np.zeros(n_m + n_slack)])
+            pass_arrays(h, matrix, cost, col_lower, col_upper,
+                        np.concatenate([row_lower, np.where(p.bound_upper, -np.inf, p.bound_const)]),
+                        np.concatenate([row_upper, np.where(p.bound_upper, p.bound_const, np.inf)]))
             self._priced[k] = h
         return self._priced[k]
 
@@ -121,7 +142,10 @@ class WindowSolver:
         t0 = time.perf_counter()
         if self._pinned[k] is None or not np.array_equal(pinned, self._pinned[k]):
             rows = p.fixing_rows.astype(np.int32)
-            h.changeRowsBounds(rows.size, rows, pinned, pinned)
+            h.changeRowsBounds(rows.size, rows, pinned[:p.n_fixing], pinned[:p.n_fixing])
+            if p.bound_cols.size:
+                lower, upper = p.bounds_at(pinned)
+                h.changeColsBounds(p.bound_cols.size, p.bound_cols.astype(np.int32), lower, upper)
             _run(h)
             self._pinned[k] = pinned.copy()
         status = h.modelStatusToString(h.getModelStatus())
@@ -132,6 +156,7 @@ class WindowSolver:
         sol = h.getSolution()
         col = np.asarray(sol.col_value)
         dual = np.asarray(sol.row_dual)
+        col_dual = np.asarray(sol.col_dual)
         # slacks may come back a hair below zero (within the feasibility tolerance); times the
         # penalty that would lower the objective, so the upper-bound share is the own cost
         # plus the penalty of the positive slack only
@@ -139,11 +164,12 @@ class WindowSolver:
         own = float(p.cost[:p.n_own_cols] @ col[:p.n_own_cols]) + float(p.cost[p.slack_cols] @ slack)
         res = WindowResult(
             index=p.index, status=status, objective=float(info.objective_function_value),
-            gradient=dual[p.fixing_rows].copy(), slack=float(slack.sum()),
+            gradient=p.gradient(dual[p.fixing_rows], col_dual), slack=float(slack.sum()),
             iterations=int(info.simplex_iteration_count), seconds=time.perf_counter() - t0, cost=own)
         if want_solution:
             res.x = col[:p.n_own_cols].copy()
             res.row_dual = dual[:p.n_own_rows].copy()
+            res.bound_dual = p.bound_duals(col_dual) / p.bound_coef
         return res
 
 
