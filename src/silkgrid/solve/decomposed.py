@@ -74,10 +74,6 @@ def expand_to(coarse: BuiltModel, x_coarse: np.ndarray, fine: BuiltModel) -> np.
     return x
 
 
-#: Solver settings of the aggregated warm start: dual simplex (on the corridor year at 876
-#: segments 45 s against 74 s for the interior-point method; docs/performance.md), no limit.
-WARM_START_OPTIONS = {"algorithm": "simplex", "simplex_strategy": "dual", "time_limit_s": None}
-
 #: Time limit of the decomposed method when the options set none, s.  At the limit the method
 #: returns the best feasible plan it has found, with its proven gap; without a limit a hard case
 #: (the hourly corridor year) would run for hours.
@@ -107,7 +103,7 @@ def solve_decomposed(sc: Scenario, built: BuiltModel, opts: SolverOptions, *,
             tw = time.perf_counter()
             # segments end at every window boundary: the storage levels handed to the windows
             # are then levels the aggregated solution reaches, not interpolations
-            agg, agg_sol = solve_aggregated(sc, opts.model_copy(update=WARM_START_OPTIONS),
+            agg, agg_sol = solve_aggregated(sc, opts.model_copy(update={"time_limit_s": None}),
                                             breaks=np.flatnonzero(np.diff(windows)) + 1)
             if agg_sol.optimal:
                 z0 = part.z_from_x(expand_to(agg, agg_sol.x, built), lp=built.lp)
