@@ -52,9 +52,9 @@ class WindowProblem:
     variables it uses, then slack pairs (plus, minus).  Rows: the window's own rows, then one
     fixing row per copy.  The other master variables it uses enter only through column
     bounds: own column ``bound_cols[i]`` has the bound ``bound_const[i] + bound_slope[i] *
-    z[master_index[bound_pos[i]]]`` (no z term where ``bound_pos[i]`` is -1; an upper bound where ``bound_upper[i]``, else a lower
-    one); it stands for the full-LP row ``bound_rows[i]``, whose coefficient on the column is
-    ``bound_coef[i]``.
+    z[master_index[bound_pos[i]]]`` (no z term where ``bound_pos[i]`` is -1), an upper bound
+    where ``bound_upper[i]``, else a lower one.  It stands for the full-LP row
+    ``bound_rows[i]``, whose coefficient on the column is ``bound_coef[i]``.
     """
 
     index: int
