@@ -412,7 +412,7 @@ class SolverOptions(_Strict):
     method: Literal["auto", "monolithic", "decomposed", "aggregated"] = "auto"
     """monolithic: one LP over the whole horizon; decomposed: Benders decomposition over time windows,
     solved to the proven relative gap ``gap``; aggregated: one LP over ``segments`` time segments
-    (fast, approximate, no bound); auto: monolithic up to ~300,000 LP variables, decomposed above."""
+    (fast, approximate, no bound); auto: monolithic up to 100,000 LP variables, decomposed above."""
     algorithm: Literal["ipm", "simplex", "pdlp", "choose"] = "ipm"
     """HiGHS algorithm for monolithic and aggregated LPs: interior point (ipm), simplex, pdlp or choose."""
     gap: Annotated[float, Field(gt=0, lt=1)] = 1e-3
