@@ -44,7 +44,7 @@ def run_case(name: str, args) -> dict:
     sc = load_scenario(raw)
     row = {"case": name}
     opts = {"method": "decomposed", "gap": args.gap, "window_hours": args.window_hours,
-            "warm_start": args.warm_start, "segments": args.segments}
+            "warm_start": args.warm_start, "warm_start_segments": args.segments}
     if args.workers:
         opts["workers"] = args.workers
     if args.time_limit:
@@ -86,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--gap", type=float, default=1e-3)
     p.add_argument("--window-hours", type=int, default=168)
     p.add_argument("--workers", type=int, default=None)
-    p.add_argument("--segments", type=int, default=876)
+    p.add_argument("--segments", type=int, default=None,
+                   help="warm-start segments (default: one per 10 modelled hours)")
     p.add_argument("--warm-start", action="store_true", help="start from the aggregated solution")
     p.add_argument("--time-limit", type=float, default=None, help="decomposed solve limit, seconds")
     p.add_argument("--no-reference", action="store_true", help="skip the monolithic reference solves")

@@ -405,6 +405,17 @@ def test_summary_reports_method_and_bounds(method):
     # results come out in full hourly detail either way
     assert len(res.hourly["price_eur_per_mwh"]) == 96
     assert len(res.hourly["generation_mw"]) == 96
+    if method == "decomposed":
+        # the warm start scales with the horizon (one segment per 10 steps), not with `segments`
+        assert s["decomposition"]["warm_start"]["segments"] == 10
+
+
+def test_warm_start_segments_follow_the_horizon_unless_set():
+    from silkgrid.solve.decomposed import warm_start_segments
+    assert warm_start_segments(SolverOptions(), 8760) == 876
+    assert warm_start_segments(SolverOptions(), 2190) == 219
+    assert warm_start_segments(SolverOptions(), 5) == 1
+    assert warm_start_segments(SolverOptions(warm_start_segments=300), 8760) == 300
 
 
 def test_auto_picks_by_size():

@@ -513,7 +513,8 @@ def run(
     workers: Annotated[int | None, typer.Option(
         help="Decomposed: worker processes for the window subproblems (default: CPU cores).", min=1)] = None,
     segments: Annotated[int | None, typer.Option(
-        help="Aggregated (and the decomposed warm start): number of time segments (default 876).", min=1)] = None,
+        help="Number of time segments: of the aggregated LP (default 876), and of the decomposed "
+             "method's warm start (default: one per 10 time steps).", min=1)] = None,
     simplex_strategy: Annotated[SimplexStrategy | None, typer.Option(
         "--simplex-strategy", help="Simplex variant with --algorithm simplex (default: scenario, normally dual).",
         case_sensitive=False)] = None,
@@ -558,7 +559,8 @@ def run(
     elif method is not None:
         overrides["method"] = method.value
     for key, value in (("algorithm", algorithm.value if algorithm else None), ("gap", gap),
-                       ("window_hours", window_hours), ("workers", workers), ("segments", segments)):
+                       ("window_hours", window_hours), ("workers", workers), ("segments", segments),
+                       ("warm_start_segments", segments)):
         if value is not None:
             overrides[key] = value
     if simplex_strategy is not None:

@@ -422,11 +422,14 @@ class SolverOptions(_Strict):
     workers: Annotated[int, Field(ge=1)] | None = None
     """Processes for the decomposed method's subproblems (default: the number of CPU cores, at most 8)."""
     segments: Annotated[int, Field(ge=1)] = 876
-    """Time segments of the aggregated method (and of the decomposed method's warm start)."""
+    """Time segments of the aggregated method."""
     max_iterations: Annotated[int, Field(ge=0)] = 1000
     """Decomposed: stop after this many Benders iterations (the best feasible plan is returned with its gap)."""
     warm_start: bool = True
     """Decomposed method: start from the aggregated solution (capacities and storage levels)."""
+    warm_start_segments: Annotated[int, Field(ge=1)] | None = None
+    """Decomposed method: time segments of the warm start (default: one per 10 modelled time steps,
+    876 for an hourly year)."""
     crossover: bool = False
     """Run crossover after interior point (vertex solution, exact duals; slower)."""
     simplex_strategy: Literal["dual", "primal"] = "dual"

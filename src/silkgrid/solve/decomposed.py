@@ -74,6 +74,20 @@ def expand_to(coarse: BuiltModel, x_coarse: np.ndarray, fine: BuiltModel) -> np.
     return x
 
 
+#: Warm start: segments per modelled time step when ``warm_start_segments`` is unset.  Measured
+#: (docs/performance.md): the hourly corridor year was fastest at 876 segments (300 and 600 gave
+#: worse starts); the synthetic 8 x 2,190 h case took 23.8 s at 110 segments, 24.5 s at 219,
+#: 36.9 s at 438 and 103 s at 876, where the warm start alone took 95 s.
+WARM_START_SEGMENT_SHARE = 0.1
+
+
+def warm_start_segments(opts: SolverOptions, n_steps: int) -> int:
+    """Segments of the decomposed method's warm start for a horizon of ``n_steps`` time steps."""
+    if opts.warm_start_segments is not None:
+        return opts.warm_start_segments
+    return max(1, round(WARM_START_SEGMENT_SHARE * n_steps))
+
+
 #: Time limit of the decomposed method when the options set none, s.  At the limit the method
 #: returns the best feasible plan it has found, with its proven gap; without a limit a hard case
 #: (the hourly corridor year) would run for hours.
@@ -98,16 +112,17 @@ def solve_decomposed(sc: Scenario, built: BuiltModel, opts: SolverOptions, *,
     try:
         ex.start(part.windows)  # workers build their HiGHS models while the warm start solves
         z0 = None
-        if opts.warm_start and opts.segments < len(a.snapshots):
+        segments = warm_start_segments(opts, len(a.snapshots))
+        if opts.warm_start and segments < len(a.snapshots):
             stage("warm start")
             tw = time.perf_counter()
             # segments end at every window boundary: the storage levels handed to the windows
             # are then levels the aggregated solution reaches, not interpolations
-            agg, agg_sol = solve_aggregated(sc, opts.model_copy(update={"time_limit_s": None}),
+            agg, agg_sol = solve_aggregated(sc, opts.model_copy(update={"time_limit_s": None, "segments": segments}),
                                             breaks=np.flatnonzero(np.diff(windows)) + 1)
             if agg_sol.optimal:
                 z0 = part.z_from_x(expand_to(agg, agg_sol.x, built), lp=built.lp)
-            facts["warm_start"] = {"segments": opts.segments, "seconds": time.perf_counter() - tw,
+            facts["warm_start"] = {"segments": segments, "seconds": time.perf_counter() - tw,
                                    "status": agg_sol.status,
                                    "objective_eur": None if agg_sol.objective is None else agg_sol.objective * MEUR}
         stage("decomposed solve")
