@@ -9,6 +9,7 @@ monolithic one within the requested gap, and the reported bounds must bracket it
 
 from __future__ import annotations
 
+import highspy
 import numpy as np
 import pytest
 
@@ -16,9 +17,9 @@ import silkgrid
 from silkgrid.model.build import build_model
 from silkgrid.scenario.loader import load_scenario
 from silkgrid.solve.benders import benders
-from silkgrid.solve.decomposed import solve_decomposed
+from silkgrid.solve.decomposed import solve_decomposed, warm_start_segments
 from silkgrid.solve.executor import ProcessExecutor, SerialExecutor, WindowSolver
-from silkgrid.solve.highs import solve_lp
+from silkgrid.solve.highs import new_highs, pass_arrays, solve_lp
 from silkgrid.scenario.schema import SolverOptions
 from silkgrid.solve.partition import partition, window_ids
 
@@ -234,8 +235,6 @@ def test_moving_bounds_give_the_windows_cost_at_any_point():
     n_link = part.linking_cols.size
     clo, cup = clo.copy(), cup.copy()
     clo[part.linking_cols] = cup[part.linking_cols] = z[:n_link]
-    import highspy
-    from silkgrid.solve.highs import new_highs, pass_arrays
     h = new_highs()
     h.setOptionValue("output_flag", False)
     pass_arrays(h, lp.matrix(), cost, clo, cup, rlo, rup)
@@ -411,7 +410,6 @@ def test_summary_reports_method_and_bounds(method):
 
 
 def test_warm_start_segments_follow_the_horizon_unless_set():
-    from silkgrid.solve.decomposed import warm_start_segments
     assert warm_start_segments(SolverOptions(), 8760) == 876
     assert warm_start_segments(SolverOptions(), 2190) == 219
     assert warm_start_segments(SolverOptions(), 5) == 1

@@ -287,7 +287,7 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
             raise RuntimeError(f"window {bad[0].index} subproblem ended '{bad[0].status}'")
         window_seconds += sum(r.seconds for r in res)
         value = float(part.z_cost @ z) + sum(r.cost for r in res)
-        return res, value, max((r.slack for r in res), default=0.0)
+        return res, value, max((r.slack for r in res), default=0.0)  # largest window slack
 
     def solve_master(box: tuple[np.ndarray, np.ndarray] | None):
         nonlocal master_seconds
@@ -309,9 +309,9 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
         # cut; every EXACT_EVERY iterations the master's point is taken as it is (it may be optimal)
         exact_point = iteration % EXACT_EVERY == EXACT_EVERY - 1
         z_eval = np.clip(z_point, part.z_lower, part.z_upper) if exact_point else np.clip(z_point, lo_in, hi_in)
-        results, value, slack = evaluate(z_eval)
+        results, value, max_slack = evaluate(z_eval)
         master.add_cuts(results, part, z_eval)
-        improved = slack <= SLACK_TOLERANCE and value < upper
+        improved = max_slack <= SLACK_TOLERANCE and value < upper
         if z_best is not None:
             # a serious step (at least a tenth of the predicted decrease) may grow the trust
             # region; anything less shrinks it (the centre still moves to any better point)
@@ -351,7 +351,7 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
             lower = max(lower, lagr)
         cur_gap = relative_gap(lower, upper)
         history.append({"iteration": iteration, "lower": lower, "upper": upper, "gap": cur_gap,
-                        "seconds": time.perf_counter() - t0, "radius": radius, "slack": slack,
+                        "seconds": time.perf_counter() - t0, "radius": radius, "max_slack": max_slack,
                         "master_lower": master_lower, "lagrangian": lagr, "value": value})
         if on_iteration:
             on_iteration(history[-1])

@@ -276,8 +276,8 @@ def _bounds_from_rows(sub: sp.coo_matrix, own_mask: np.ndarray, rlo: np.ndarray,
     r, x, a = r_own[o], c_own[o], a[o]
     z, b = np.full(r.size, -1, dtype=np.int64), np.zeros(r.size)
     link = sel & ~own_mask  # a limit whose availability is zero has no capacity term
-    z[np.searchsorted(r, sub.row[link])] = sub.col[link]
-    b[np.searchsorted(r, sub.row[link])] = sub.data[link]
+    at = np.searchsorted(r, sub.row[link])
+    z[at], b[at] = sub.col[link], sub.data[link]
     upper = (a > 0) == np.isfinite(rup[r])
     rhs = np.where(np.isfinite(rup[r]), rup[r], rlo[r])
     free_side = np.where(upper, np.isposinf(cup[x]), np.isneginf(clo[x]))
