@@ -31,7 +31,7 @@ from silkgrid.model.arrays import build_arrays  # noqa: E402
 from silkgrid.model.build import build_model  # noqa: E402
 from silkgrid.scenario.loader import load_scenario  # noqa: E402
 from silkgrid.scenario.schema import SolverOptions  # noqa: E402
-from silkgrid.solve.highs import solve_lp  # noqa: E402
+from silkgrid.solve.lp import solve_lp  # noqa: E402
 
 METHODS = {
     "primal": SolverOptions(method="simplex", simplex_strategy="primal"),

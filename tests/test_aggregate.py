@@ -17,7 +17,7 @@ from silkgrid.model.build import build_model
 from silkgrid.scenario.loader import load_scenario
 from silkgrid.scenario.schema import SolverOptions
 from silkgrid.scenario.timeseries import make_snapshots
-from silkgrid.solve.highs import solve_lp
+from silkgrid.solve.lp import solve_lp
 
 SIMPLEX = SolverOptions(method="simplex")
 

@@ -17,9 +17,10 @@ import silkgrid
 from silkgrid.model.build import build_model
 from silkgrid.scenario.loader import load_scenario
 from silkgrid.solve.benders import benders
-from silkgrid.solve.decomposed import solve_decomposed, warm_start_segments
+from silkgrid.solve.decomposed import decomposition_lp, solve_decomposed, warm_start_segments
 from silkgrid.solve.executor import ProcessExecutor, SerialExecutor, WindowSolver
-from silkgrid.solve.highs import new_highs, pass_arrays, solve_lp
+from silkgrid.solve.highs import new_highs, pass_arrays
+from silkgrid.solve.lp import solve_lp
 from silkgrid.scenario.schema import SolverOptions
 from silkgrid.solve.partition import partition, window_ids
 
@@ -92,7 +93,8 @@ def monolithic(d: dict) -> float:
 def decompose(d: dict, window_hours: int, executor=None, **kw):
     sc = load_scenario(d)
     built = build_model(sc)
-    part = partition(built.lp, window_ids(built.arrays.snapshots.first_hour, window_hours))
+    windows = window_ids(built.arrays.snapshots.first_hour, window_hours)
+    part = partition(decomposition_lp(built, windows), windows)  # as the decomposed method does
     ex = executor or SerialExecutor()
     ex.start(part.windows)
     try:
@@ -251,7 +253,8 @@ def test_assembled_duals_price_every_operational_column():
     built, part, res = decompose(d, 24, gap=1e-6)
     assert res.status == "optimal"
     cost, clo, cup, _, _ = built.lp.arrays()
-    reduced = cost - built.lp.matrix().T @ res.row_dual
+    # the reachability rows decomposition adds involve master variables only: no operational column
+    reduced = cost - built.lp.matrix().T @ res.row_dual[:built.lp.n_rows]
     operational = np.ones(cost.size, dtype=bool)
     operational[part.linking_cols] = False
     x, d_op = res.x[operational], reduced[operational]
@@ -428,3 +431,47 @@ def test_auto_picks_by_size():
 def test_legacy_method_names_the_algorithm():
     opts = SolverOptions.model_validate({"method": "simplex"})
     assert opts.algorithm == "simplex" and opts.method == "auto"
+
+
+@pytest.mark.parametrize("make", [SerialExecutor, lambda: ProcessExecutor(2)], ids=["serial", "processes"])
+def test_executor_prepares_and_keeps_the_best_point(make):
+    """``start(prepare=...)`` solves the windows once without changing later answers; ``kept``
+    returns the solutions of the evaluation ``keep`` marked, not of later ones."""
+    built = build_model(load_scenario(network()))
+    windows = window_ids(built.arrays.snapshots.first_hour, 24)
+    part = partition(decomposition_lp(built, windows), windows)
+    sol = solve_lp(built.lp, SIMPLEX)
+    z1 = part.z_from_x(sol.x, lp=built.lp)
+    z2 = np.clip(1.3 * z1 + 0.01, part.z_lower, part.z_upper)
+    fresh = WindowSolver(part.windows).solve(z1)
+    ex = make()
+    try:
+        ex.start(part.windows, prepare=np.clip(np.zeros(part.n_z), part.z_lower, part.z_upper))
+        first = ex.evaluate(z1)
+        ex.keep()
+        ex.evaluate(z2)
+        kept = ex.kept()
+    finally:
+        ex.close()
+    assert [r.objective for r in first] == pytest.approx([r.objective for r in fresh], rel=1e-9)
+    assert all(r.x is None for r in first)  # evaluations carry no solution arrays
+    for k, r in zip(kept, first):
+        w = part.windows[r.index]
+        assert k.index == r.index and k.cost == pytest.approx(r.cost, rel=1e-12)
+        assert k.x.shape == (w.n_own_cols,) and k.row_dual.shape == (w.n_own_rows,)
+        assert k.bound_dual.shape == w.bound_cols.shape
+    x = np.zeros(built.lp.n_cols)
+    for k in kept:
+        x[part.windows[k.index].own_cols] = k.x
+    operational = np.ones(built.lp.n_cols, dtype=bool)
+    operational[part.linking_cols] = False
+    cost = built.lp.arrays()[0]
+    assert cost[operational] @ x[operational] == pytest.approx(sum(k.cost for k in kept), rel=1e-9)
+
+
+def test_worker_processes_run_single_threaded_blas():
+    from silkgrid.solve.executor import WORKER_THREAD_ENV, _worker_env
+
+    env = _worker_env()
+    assert all(env[k] == "1" for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"))
+    assert set(WORKER_THREAD_ENV) <= set(env)

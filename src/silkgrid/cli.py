@@ -79,6 +79,7 @@ class Algorithm(str, Enum):
     simplex = "simplex"
     pdlp = "pdlp"
     choose = "choose"
+    clarabel = "clarabel"
 
 
 class SimplexStrategy(str, Enum):
@@ -504,7 +505,8 @@ def run(
              "Default: the scenario's solver.method, normally auto. (ipm/simplex/pdlp/choose still work "
              "and set --algorithm.)", case_sensitive=False)] = None,
     algorithm: Annotated[Algorithm | None, typer.Option(
-        help="HiGHS algorithm for monolithic and aggregated LPs (default: scenario, normally ipm).",
+        help="LP algorithm for monolithic and aggregated LPs: HiGHS's ipm, simplex, pdlp or choose, or "
+             "clarabel (Clarabel's interior point, direct factorisation). Default: scenario, normally ipm.",
         case_sensitive=False)] = None,
     gap: Annotated[float | None, typer.Option(
         help="Relative optimality gap the decomposed method proves before it stops, e.g. 0.001.")] = None,

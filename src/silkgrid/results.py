@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from silkgrid.model.build import BuiltModel
-    from silkgrid.solve.highs import LPSolution
+    from silkgrid.solve.lp import LPSolution
 
 GW_TO_MW = 1e3
 MEUR_TO_EUR = 1e6

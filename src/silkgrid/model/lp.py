@@ -8,6 +8,7 @@ hours or matrix entries.  :meth:`LinearProgram.matrix` assembles one CSC matrix.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -90,6 +91,13 @@ class LinearProgram:
         self._cols.append(c[keep].ravel())
         self._vals.append(v[keep].ravel())
 
+
+    def copy(self) -> "LinearProgram":
+        """A copy that blocks can be added to without changing this LP (arrays are shared:
+        blocks are never modified once added)."""
+        return dataclasses.replace(self, **{f.name: list(getattr(self, f.name)) for f in dataclasses.fields(self)
+                                            if isinstance(getattr(self, f.name), list)},
+                                   variables=dict(self.variables), constraints=dict(self.constraints))
 
     # -- assembly -----------------------------------------------------------------------
     @staticmethod

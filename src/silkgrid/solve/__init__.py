@@ -1,6 +1,6 @@
 """Solver back-ends and the end-to-end ``solve``."""
 
 from silkgrid.solve.api import solve
-from silkgrid.solve.highs import LPSolution, solve_lp
+from silkgrid.solve.lp import LPSolution, solve_lp
 
 __all__ = ["LPSolution", "solve", "solve_lp"]

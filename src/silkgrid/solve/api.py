@@ -13,7 +13,7 @@ from silkgrid.scenario.schema import Scenario, SolverOptions
 from silkgrid.solve.benders import IterationHook
 from silkgrid.solve.decomposed import build_aggregated, solve_decomposed
 from silkgrid.solve.diagnose import plain_message
-from silkgrid.solve.highs import LPSolution, solve_lp
+from silkgrid.solve.lp import LPSolution, solve_lp
 
 #: Called with a stage name ("build", "solve", "results") as each stage starts.
 ProgressHook = Callable[[str], None]
@@ -72,7 +72,7 @@ def solve(scenario: Scenario | str | Path | dict, *, options: SolverOptions | di
         "status": sol.solver_status,
         "method": method,
         "algorithm": "benders (dual simplex windows)" if method == "decomposed" else opts.algorithm,
-        "crossover": opts.crossover if method != "decomposed" else None,
+        "crossover": opts.crossover if method != "decomposed" and opts.algorithm != "clarabel" else None,
         "build_seconds": built.build_seconds,
         "solve_seconds": sol.seconds,
         "seconds": seconds,
@@ -103,6 +103,7 @@ def _bounds(method: str, sol: LPSolution, opts: SolverOptions, facts: dict) -> d
         return {"gap": None, "lower_bound": None, "upper_bound": None}
     # an optimal LP: vertex methods prove optimality within their tolerances; interior point
     # without crossover stops at a relative primal-dual gap below its tolerance
-    gap = 0.0 if (opts.algorithm == "simplex" or opts.crossover) else opts.ipm_optimality_tolerance
+    vertex = opts.algorithm == "simplex" or (opts.crossover and opts.algorithm == "ipm")
+    gap = 0.0 if vertex else opts.ipm_optimality_tolerance
     obj = sol.objective * 1e6
     return {"gap": gap, "lower_bound": obj - gap * abs(obj), "upper_bound": obj}

@@ -16,8 +16,9 @@ The master holds the linking variables ``z`` of a :class:`~silkgrid.solve.partit
    on; each priced window also yields the cut ``theta_w + mu_w z >= phi_w``;
 4. the next point is the **level-set projection** of the best point: the point nearest to it
    (L1 distance, each variable in its own scale) whose cut model costs at most
-   ``lower + LEVEL_FRACTION * (upper - lower)`` (an LP).  Measured on the corridor, this takes
-   the hourly year from a stalled 10 % gap to 0.1 % in 30 iterations.  Until a feasible point
+   ``lower + LEVEL_FRACTION * (upper - lower)``, and no more than a growing fraction of
+   ``|upper|`` below the upper bound (an LP).  Measured on the corridor, this takes the
+   hourly year from a stalled 10 % gap to 0.1 % in about 24 iterations.  Until a feasible point
    is known, or with ``stabilisation="box"``, the master is solved within a trust region
    around the best point instead (box step: the box doubles after a step that achieved at
    least a tenth of the predicted decrease and halves otherwise).
@@ -92,9 +93,20 @@ def _trust_scale(part: Partition) -> np.ndarray:
 
 #: Level-set stabilisation: the next point is the projection of the best point onto the set
 #: where the master's cut model costs at most lower + LEVEL_FRACTION * (upper - lower).
-#: Measured (moving-bound windows): 4 corridor weeks took 57, 44, 41 and 42 iterations at 0.5,
-#: 0.6, 0.7 and 0.8; the hourly year 34, 30 and 34 at 0.5, 0.7 and 0.85 (docs/performance.md).
-LEVEL_FRACTION = 0.7
+#: Measured on the hourly corridor year with the objective trust region below: 24, 23-25 and 27
+#: iterations at 0.5, 0.6 and 0.7 (before the storage reachability rows and the trust region:
+#: 34, 30 and 34 at 0.5, 0.7 and 0.85; docs/performance.md).
+LEVEL_FRACTION = 0.6
+
+#: ... and never more than ``step_cap * |upper|`` below the upper bound: a trust region on the
+#: objective.  It starts at LEVEL_STEP_START and grows by LEVEL_STEP_GROWTH after every serious
+#: step.  From a warm start the first levels would otherwise ask for 10-100 % less than the
+#: warm-start cost and the points land far off, where the windows re-solve slowly and the
+#: centre does not move; measured on the hourly corridor year (moving-bound windows, storage
+#: reachability rows): 29 iterations without the cap, 24-25 with it at 0.5-1 %; without a warm
+#: start 68 iterations without it, 66-69 with it growing by 1.5-2 (129 with a fixed 0.5 %).
+LEVEL_STEP_START = 0.005
+LEVEL_STEP_GROWTH = 1.5
 
 
 #: Elastic slack (LP units: GW, GWh, kt) below which a window counts as feasible at a point.
@@ -249,7 +261,8 @@ class _LinkingPart:
 
 def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limit: float | None = None,
             max_iterations: int = 1000, z_start: np.ndarray | None = None, lagrangian_every: int = 0,
-            stabilisation: str = "level", on_iteration: IterationHook | None = None) -> BendersResult:
+            stabilisation: str = "level", on_iteration: IterationHook | None = None,
+            next_point: Callable[[int], np.ndarray | None] | None = None) -> BendersResult:
     """Solve the partitioned LP to a relative ``gap``; see the module docstring.
 
     ``executor`` must already hold the windows (``executor.start(part.windows)``).
@@ -278,6 +291,7 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
     master_dual = np.zeros(part.master_matrix.shape[0])
     scale = _trust_scale(part)
     radius = TRUST_START
+    step_cap = LEVEL_STEP_START
 
     def evaluate(z: np.ndarray) -> tuple[list[WindowResult], float, float]:
         nonlocal window_seconds
@@ -317,8 +331,11 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
             # region; anything less shrinks it (the centre still moves to any better point)
             serious = improved and value < upper - 0.1 * max(upper - predicted, 0.0)
             radius = min(TRUST_MAX, 2.0 * radius) if serious else max(TRUST_MIN, 0.5 * radius)
+            if serious:
+                step_cap *= LEVEL_STEP_GROWTH
         if improved:
             upper, z_best = value, z_eval.copy()
+            executor.keep()  # its window solutions are the plan, unless a better point follows
         # lower bound: the master without trust region
         _, _, master_lower, master_dual = solve_master(None)
         lower = max(lower, master_lower)
@@ -333,6 +350,7 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
         if stabilisation == "level" and z_best is not None and np.isfinite(lower):
             tm = time.perf_counter()
             level = lower + LEVEL_FRACTION * (upper - lower)
+            level = max(level, upper - step_cap * abs(upper))
             z_level = master.project(z_best, around, level)
             master_seconds += time.perf_counter() - tm
         if z_level is not None:
@@ -364,23 +382,17 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
         if iteration == max_iterations:
             break
         z_point = z_next
+        if next_point is not None:
+            given = next_point(iteration)
+            if given is not None:
+                z_point = np.clip(np.asarray(given, float), part.z_lower, part.z_upper)
 
     seconds = time.perf_counter() - t0
     if z_best is None:
         return BendersResult("failed", "no master point was feasible for every window (elastic slack "
                              "stayed active); the windows cannot meet the linking values", None, None,
                              lower, upper, len(history), seconds, history, window_seconds, master_seconds)
-    final = executor.evaluate(z_best, want_solution=True)
-    final_value = float(part.z_cost @ z_best) + sum(r.cost for r in final)
-    if final_value > upper:
-        # a warm re-solve can end within tolerances but a little below the true window cost; the
-        # solution returned is the one re-solved here, so its cost is the upper bound reported
-        upper = final_value
-        final_gap = relative_gap(lower, upper)
-        if status == "optimal" and final_gap > gap:
-            status = "iteration_limit"
-        message = (f"proven relative gap {final_gap:.2e} <= {gap:g}" if status == "optimal" else
-                   f"{message} (proven gap {final_gap:.2%})")
+    final = executor.kept()  # the window solutions at z_best, whose costs make up the upper bound
     x = np.zeros(part.n_cols)
     x[part.linking_cols] = z_best[:part.linking_cols.size]
     row_dual = np.zeros(part.n_rows)

@@ -19,11 +19,13 @@ import numpy as np
 from silkgrid.model.aggregate import segment_snapshots
 from silkgrid.model.arrays import build_arrays
 from silkgrid.model.build import BuiltModel, build_model
+from silkgrid.model.implied import add_storage_reachability
+from silkgrid.model.lp import LinearProgram
 from silkgrid.scenario.schema import Scenario, SolverOptions
 from silkgrid.solve.benders import BendersResult, IterationHook, benders
 from silkgrid.solve.executor import Executor, make_executor
-from silkgrid.solve.highs import LPSolution, solve_lp
-from silkgrid.solve.partition import partition, window_ids
+from silkgrid.solve.lp import LPSolution, solve_lp
+from silkgrid.solve.partition import Partition, partition, window_ids
 
 MEUR = 1e6
 
@@ -88,6 +90,23 @@ def warm_start_segments(opts: SolverOptions, n_steps: int) -> int:
     return max(1, round(WARM_START_SEGMENT_SHARE * n_steps))
 
 
+def decomposition_lp(built: BuiltModel, snapshot_window: np.ndarray) -> LinearProgram:
+    """The LP the decomposed method partitions: ``built.lp`` plus the storage levels each window
+    can reach (:func:`~silkgrid.model.implied.add_storage_reachability`), rows every hourly
+    solution meets that become master rows.  The original rows keep their indices."""
+    lp = built.lp.copy()
+    add_storage_reachability(lp, built.arrays, snapshot_window)
+    return lp
+
+
+def preparation_point(part: Partition) -> np.ndarray:
+    """The master point the windows are first solved at while the warm start runs: every
+    variable at its lower bound (existing capacities, no new ones, empty storage), or at zero
+    where it has none.  Measured on corridor windows: the warm-start point is then re-solved
+    in 54 % of the simplex time of a cold solve."""
+    return np.clip(np.where(np.isfinite(part.z_lower), part.z_lower, 0.0), part.z_lower, part.z_upper)
+
+
 #: Time limit of the decomposed method when the options set none, s.  At the limit the method
 #: returns the best feasible plan it has found, with its proven gap; without a limit a hard case
 #: (the hourly corridor year) would run for hours.
@@ -103,27 +122,33 @@ def solve_decomposed(sc: Scenario, built: BuiltModel, opts: SolverOptions, *,
     limit = opts.time_limit_s if opts.time_limit_s is not None else DEFAULT_TIME_LIMIT_S
     a = built.arrays
     windows = window_ids(a.snapshots.first_hour, opts.window_hours)
-    part = partition(built.lp, windows)
+    lp = decomposition_lp(built, windows)
+    part = partition(lp, windows)
     workers = min(opts.workers or default_workers(), len(part.windows))
     ex = executor or make_executor(workers)
     facts: dict = {"windows": len(part.windows), "window_hours": opts.window_hours,
                    "workers": getattr(ex, "workers", workers), "master_variables": part.n_z,
                    "time_limit_s": limit}
     try:
-        ex.start(part.windows)  # workers build their HiGHS models while the warm start solves
         z0 = None
         segments = warm_start_segments(opts, len(a.snapshots))
-        if opts.warm_start and segments < len(a.snapshots):
+        warm = opts.warm_start and segments < len(a.snapshots)
+        # the workers build their HiGHS models while the warm start solves, and solve each window
+        # once at the existing system: the first pass at the warm start is then a warm re-solve
+        ex.start(part.windows, prepare=preparation_point(part) if warm else None)
+        if warm:
             stage("warm start")
             tw = time.perf_counter()
             # segments end at every window boundary: the storage levels handed to the windows
-            # are then levels the aggregated solution reaches, not interpolations
-            agg, agg_sol = solve_aggregated(sc, opts.model_copy(update={"time_limit_s": None, "segments": segments}),
-                                            breaks=np.flatnonzero(np.diff(windows)) + 1)
-            if agg_sol.optimal:
-                z0 = part.z_from_x(expand_to(agg, agg_sol.x, built), lp=built.lp)
-            facts["warm_start"] = {"segments": segments, "seconds": time.perf_counter() - tw,
-                                   "status": agg_sol.status,
+            # are then levels the aggregated solution reaches, not interpolations.  One thread:
+            # the other cores prepare the windows (and Clarabel gains little from a second one)
+            agg, agg_sol = solve_aggregated(sc, opts.model_copy(update={
+                "time_limit_s": None, "segments": segments, "algorithm": opts.warm_start_algorithm,
+                "threads": 1}), breaks=np.flatnonzero(np.diff(windows)) + 1)
+            if agg_sol.x is not None:  # a point near the optimum is enough (Benders proves the rest)
+                z0 = part.z_from_x(expand_to(agg, agg_sol.x, built), lp=lp)
+            facts["warm_start"] = {"segments": segments, "algorithm": opts.warm_start_algorithm,
+                                   "seconds": time.perf_counter() - tw, "status": agg_sol.status,
                                    "objective_eur": None if agg_sol.objective is None else agg_sol.objective * MEUR}
         stage("decomposed solve")
         left = max(1.0, limit - (time.perf_counter() - t0))
@@ -133,8 +158,9 @@ def solve_decomposed(sc: Scenario, built: BuiltModel, opts: SolverOptions, *,
     finally:
         ex.close()
     status = res.status if res.status in ("optimal", "time_limit", "iteration_limit") else "numerical_trouble"
+    row_dual = None if res.row_dual is None else res.row_dual[:built.lp.n_rows]  # without the added rows
     sol = LPSolution(status=status, solver_status=res.message,
-                     objective=None if res.x is None else res.upper_bound, x=res.x, row_dual=res.row_dual,
+                     objective=None if res.x is None else res.upper_bound, x=res.x, row_dual=row_dual,
                      seconds=time.perf_counter() - t0, iterations={"benders": res.iterations},
                      feasible=res.x is not None)  # benders returns x only at a slack-free point
     facts.update({

@@ -16,7 +16,8 @@ import scipy.sparse as sp
 from silkgrid.model.build import BuiltModel
 from silkgrid.model.lp import LinearProgram
 from silkgrid.scenario.schema import SolverOptions
-from silkgrid.solve.highs import LPSolution, configure, new_highs, pass_arrays
+from silkgrid.solve.highs import configure, new_highs, pass_arrays
+from silkgrid.solve.lp import LPSolution
 
 import highspy
 

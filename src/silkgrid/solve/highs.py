@@ -1,9 +1,8 @@
-"""Solve a :class:`~silkgrid.model.lp.LinearProgram` with HiGHS (highspy)."""
+"""Solve a :class:`~silkgrid.model.lp.LinearProgram` with HiGHS (highspy): simplex, IPX, PDLP."""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
@@ -11,6 +10,7 @@ import scipy.sparse as sp
 
 from silkgrid.model.lp import LinearProgram
 from silkgrid.scenario.schema import SolverOptions
+from silkgrid.solve.lp import LPSolution
 
 _STATUS = {
     highspy.HighsModelStatus.kOptimal: "optimal",
@@ -20,33 +20,6 @@ _STATUS = {
     highspy.HighsModelStatus.kTimeLimit: "time_limit",
     highspy.HighsModelStatus.kIterationLimit: "iteration_limit",
 }
-
-
-@dataclass
-class LPSolution:
-    """Outcome of one LP solve (LP units)."""
-
-    status: str
-    """'optimal', 'infeasible', 'infeasible_or_unbounded', 'unbounded', 'time_limit',
-    'iteration_limit' or 'numerical_trouble'."""
-    solver_status: str
-    objective: float | None
-    x: np.ndarray | None
-    row_dual: np.ndarray | None
-    seconds: float
-    iterations: dict = field(default_factory=dict)
-    feasible: bool = False
-    """``x`` is a feasible solution although optimality is not proven (the decomposed method's
-    best point when it stops at a time or iteration limit)."""
-
-    @property
-    def optimal(self) -> bool:
-        return self.status == "optimal"
-
-    @property
-    def has_plan(self) -> bool:
-        """``x`` is a solution worth reporting: optimal, or feasible with a proven gap."""
-        return self.x is not None and (self.optimal or self.feasible)
 
 
 _BANNER_SHOWN = False
@@ -109,9 +82,8 @@ def pass_lp(h: highspy.Highs, lp: LinearProgram) -> None:
     pass_arrays(h, lp.matrix(), cost, clo, cup, rlo, rup)
 
 
-def solve_lp(lp: LinearProgram, options: SolverOptions | None = None) -> LPSolution:
-    """Solve; never raises for solver outcomes (the status says what happened)."""
-    options = options or SolverOptions()
+def solve_lp_highs(lp: LinearProgram, options: SolverOptions) -> LPSolution:
+    """Solve with HiGHS; never raises for solver outcomes (the status says what happened)."""
     h = new_highs()
     configure(h, options)
     pass_lp(h, lp)
