@@ -15,6 +15,7 @@ import dataclasses
 import os
 import subprocess
 import sys
+import threading
 import time
 import traceback
 from multiprocessing.connection import Connection
@@ -245,6 +246,26 @@ class SerialExecutor:
         self._solver = None
 
 
+#: Niceness of the thread that prepares a worker's windows: the caller computes the first master
+#: point (the decomposed method's warm start) meanwhile, on the same cores, and it comes first.
+PREPARE_NICENESS = 10
+
+
+def _prepare_niced(solver: WindowSolver, z: np.ndarray) -> None:
+    """``solver.solve(z)`` in a thread of lower priority (niceness is per thread on Linux and
+    can only be raised without privileges, so the worker's own thread keeps its priority)."""
+    def run() -> None:
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), PREPARE_NICENESS)
+        except (AttributeError, OSError):  # not Linux, or not permitted: prepare at normal priority
+            pass
+        solver.solve(z)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+
+
 def _worker_main(inbox: Connection, outbox: Connection) -> None:
     """Worker process: build the windows it is given, then solve on request."""
     solver = None
@@ -254,7 +275,7 @@ def _worker_main(inbox: Connection, outbox: Connection) -> None:
             if msg[0] == "start":
                 solver = WindowSolver(msg[1], threads=1)  # one worker process per core
                 if msg[2] is not None:
-                    solver.solve(msg[2])
+                    _prepare_niced(solver, msg[2])
                 outbox.send(("ok", None))
             elif msg[0] == "solve":
                 outbox.send(("ok", solver.solve(msg[1])))
@@ -284,6 +305,27 @@ def _worker_env() -> dict[str, str]:
     return {**os.environ, **WORKER_THREAD_ENV}
 
 
+class _Sender(threading.Thread):
+    """Sends one message on a connection in the background."""
+
+    def __init__(self, conn: Connection, msg: tuple):
+        super().__init__(daemon=True)
+        self.conn, self.msg, self.error = conn, msg, None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self.conn.send(self.msg)
+        except OSError as exc:  # a worker that died; reported when the caller next asks
+            self.error = exc
+        self.msg = None
+
+    def join(self, raise_error: bool = True) -> None:  # type: ignore[override]
+        super().join()
+        if self.error is not None and raise_error:
+            raise RuntimeError("a subproblem worker process ended unexpectedly") from self.error
+
+
 class ProcessExecutor:
     """Windows spread over worker processes on this machine (round robin, fixed per worker).
 
@@ -301,6 +343,7 @@ class ProcessExecutor:
         self._recv: list[Connection] = []
         self._procs: list[subprocess.Popen] = []
         self._assignment: list[list[int]] = []
+        self._senders: list[_Sender] = []
         self._starting = False
         for _ in range(workers):
             down_r, down_w = os.pipe()
@@ -326,16 +369,25 @@ class ProcessExecutor:
         return out
 
     def start(self, problems: list[WindowProblem], prepare: np.ndarray | None = None) -> None:
+        """Hand out the windows from background threads and return at once: a worker reads them
+        only once its interpreter has started (about a second of imports), and the caller's
+        warm start need not wait for that."""
         n = self.workers
         self._assignment = [list(range(k, len(problems), n)) for k in range(n)]
-        for conn, idx in zip(self._send, self._assignment):
-            conn.send(("start", [problems[i] for i in idx], prepare))
-        self._starting = True  # acknowledged at the first evaluate: the caller may work meanwhile
+        self._senders = [_Sender(conn, ("start", [problems[i] for i in idx], prepare))
+                         for conn, idx in zip(self._send, self._assignment)]
+        self._starting = True  # acknowledged at the first request: the caller may work meanwhile
+
+    def _started(self) -> None:
+        """Wait until every worker has its windows (and has prepared them)."""
+        if self._starting:
+            self._starting = False
+            for sender in self._senders:
+                sender.join()
+            self._gather()
 
     def _ask(self, *msg) -> list:
-        if self._starting:
-            self._gather()
-            self._starting = False
+        self._started()
         for conn in self._send:
             conn.send(msg)
         return self._gather()
@@ -350,9 +402,7 @@ class ProcessExecutor:
         return sorted((r for chunk in self._ask("kept") for r in chunk), key=lambda r: r.index)
 
     def price(self, prices: dict[int, np.ndarray]) -> dict[int, float]:
-        if self._starting:
-            self._gather()
-            self._starting = False
+        self._started()
         for conn, idx in zip(self._send, self._assignment):
             conn.send(("price", {i: prices[i] for i in idx if i in prices}))
         out: dict[int, float] = {}
@@ -361,6 +411,8 @@ class ProcessExecutor:
         return out
 
     def close(self) -> None:
+        for sender in self._senders:
+            sender.join(raise_error=False)
         for send, recv in zip(self._send, self._recv):
             try:
                 if self._starting:
@@ -376,7 +428,7 @@ class ProcessExecutor:
                 proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 proc.kill()
-        self._send, self._recv, self._procs = [], [], []
+        self._send, self._recv, self._procs, self._senders = [], [], [], []
         self._starting = False
 
 
