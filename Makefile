@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/silkgrid run --out $(OUT) --resolution $(RESOLUTION) --method monolithic --algorithm simplex --simplex-strategy primal
+	$(VENV)/bin/silkgrid run --out $(OUT) --resolution $(RESOLUTION) --method monolithic --algorithm clarabel
 
 test: $(STAMP)
 	$(PY) -m pytest -q -n 2 --dist loadfile

@@ -57,7 +57,7 @@ def solve(lp, presolve: bool, time_limit: float, log: bool) -> dict:
     cost, clo, cup, rlo, rup = lp.arrays()
     a = lp.matrix()
     h = new_highs()
-    configure(h, SolverOptions(presolve=presolve, time_limit_s=time_limit, log=log))
+    configure(h, SolverOptions(algorithm="ipm", presolve=presolve, time_limit_s=time_limit, log=log))
     t = time.perf_counter()
     pass_arrays(h, a, cost, clo, cup, rlo, rup)
     handoff = time.perf_counter() - t

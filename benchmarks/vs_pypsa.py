@@ -27,7 +27,7 @@ Every run is a separate child process (this script with ``--child``):
   says "time limit".
 
 HiGHS settings for PyPSA are read back from a HiGHS instance configured by SilkGrid's own
-``silkgrid.solve.highs.configure(SolverOptions())``: interior point (IPX), crossover off,
+``silkgrid.solve.highs.configure(SolverOptions(algorithm="ipm"))``: interior point (IPX), crossover off,
 presolve on, the same feasibility / optimality tolerances and thread setting.
 """
 
@@ -55,7 +55,7 @@ sys.path.insert(0, str(HERE.parent / "src"))
 # edit, and adding a variant is one line.
 #
 # SolverOptions: ``method`` is the strategy (auto | monolithic | decomposed | aggregated),
-# ``algorithm`` the HiGHS LP algorithm (ipm | simplex | pdlp | choose).  (Before that
+# ``algorithm`` the LP algorithm (HiGHS's ipm | simplex | pdlp | choose, or clarabel).  (Before that
 # rename ``method`` was the LP algorithm; with such a schema write {} for the baseline.)
 # More variants, e.g.:
 #     ("silkgrid-simplex",    {"method": "monolithic", "algorithm": "simplex"}),
@@ -65,7 +65,8 @@ sys.path.insert(0, str(HERE.parent / "src"))
 # result; the other runs go on.
 # ----------------------------------------------------------------------------------------
 SILKGRID_VARIANTS: list[tuple[str, dict]] = [
-    ("silkgrid", {"method": "monolithic"}),  # one LP, IPX, no crossover (the PyPSA-comparable run)
+    ("silkgrid", {"method": "monolithic", "algorithm": "ipm"}),  # one LP, IPX, no crossover: PyPSA's solver
+    ("silkgrid-clarabel", {"method": "monolithic", "algorithm": "clarabel"}),  # one LP, SilkGrid's default
     ("silkgrid-decomposed", {"method": "decomposed", "gap": 0.001}),
 ]
 #: The PyPSA run (one); its HiGHS options mirror SilkGrid's defaults (see ``highs_settings``).
@@ -105,7 +106,7 @@ def highs_settings() -> dict:
     from silkgrid.solve.highs import configure, new_highs
 
     h = new_highs()
-    configure(h, SolverOptions())
+    configure(h, SolverOptions(algorithm="ipm"))
     keys = ("solver", "run_crossover", "presolve", "primal_feasibility_tolerance",
             "dual_feasibility_tolerance", "ipm_optimality_tolerance", "simplex_strategy", "threads")
     out = {}

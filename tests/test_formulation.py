@@ -588,11 +588,13 @@ def test_co2_cap_shadow_price(co2_price):
     assert g.loc["gas_A", "generation_mwh"] == approx(100.0)
 
 
-def test_co2_cap_ipm_objective():
-    """Default IPM path on the CO2 cap case: objective 7,500 within 1e-6 relative."""
-    res = silkgrid.solve(coal_gas({"co2_cap_t": 125}))
+@pytest.mark.parametrize("algorithm", [None, "ipm"])
+def test_co2_cap_interior_point_objective(algorithm):
+    """The interior-point paths on the CO2 cap case, the default (Clarabel) and HiGHS's IPX:
+    objective 7,500 within 1e-6 relative, CO2 shadow price 25 / 0.45 EUR/t."""
+    res = silkgrid.solve(coal_gas({"co2_cap_t": 125}), options={"algorithm": algorithm} if algorithm else None)
     assert res.status == "optimal"
-    assert res.solver["algorithm"] == "ipm" and res.solver["method"] == "monolithic"
+    assert res.solver["algorithm"] == (algorithm or "clarabel") and res.solver["method"] == "monolithic"
     assert res.objective == pytest.approx(7500.0, rel=1e-6)
     assert res.co2_shadow_price_eur_per_t == pytest.approx(25 / 0.45, rel=1e-4)
 

@@ -506,7 +506,7 @@ def run(
              "and set --algorithm.)", case_sensitive=False)] = None,
     algorithm: Annotated[Algorithm | None, typer.Option(
         help="LP algorithm for monolithic and aggregated LPs: HiGHS's ipm, simplex, pdlp or choose, or "
-             "clarabel (Clarabel's interior point, direct factorisation). Default: scenario, normally ipm.",
+             "clarabel (Clarabel's interior point, direct factorisation). Default: scenario, normally clarabel.",
         case_sensitive=False)] = None,
     gap: Annotated[float | None, typer.Option(
         help="Relative optimality gap the decomposed method proves before it stops, e.g. 0.001.")] = None,
@@ -525,7 +525,7 @@ def run(
         show_default=False)] = None,
     time_limit: Annotated[float | None, typer.Option(
         "--time-limit", help="Solver time limit, seconds.", min=0)] = None,
-    threads: Annotated[int | None, typer.Option(help="Solver threads (0: HiGHS decides).", min=0)] = None,
+    threads: Annotated[int | None, typer.Option(help="Solver threads (0: the solver decides).", min=0)] = None,
     resolution: Annotated[str | None, typer.Option(
         help="Override time.resolution, e.g. '3h' (averages hourly data over 3-hour snapshots).")] = None,
     force: Annotated[bool, typer.Option(

@@ -416,7 +416,7 @@ class SolverOptions(_Strict):
     """monolithic: one LP over the whole horizon; decomposed: Benders decomposition over time windows,
     solved to the proven relative gap ``gap``; aggregated: one LP over ``segments`` time segments
     (fast, approximate, no bound); auto: monolithic up to 100,000 LP variables, decomposed above."""
-    algorithm: Algorithm = "ipm"
+    algorithm: Algorithm = "clarabel"
     """LP algorithm for monolithic and aggregated LPs: HiGHS's interior point (ipm), simplex, pdlp or
     choose, or Clarabel's interior point with direct factorisation (clarabel)."""
     gap: Annotated[float, Field(gt=0, lt=1)] = 1e-3

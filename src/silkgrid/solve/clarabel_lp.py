@@ -84,10 +84,17 @@ _STATUS = {"Solved": "optimal", "AlmostSolved": "numerical_trouble", "PrimalInfe
            "AlmostDualInfeasible": "unbounded", "MaxIterations": "iteration_limit", "MaxTime": "time_limit"}
 
 
+#: Absolute duality-gap tolerance, MEUR (1 micro-euro): the relative ``ipm_optimality_tolerance`` decides.
+ABSOLUTE_GAP_MEUR = 1e-12
+
+#: Objectives (MEUR) below which the costs are rescaled and the LP solved again (see below).
+MIN_OBJECTIVE = 1.0
+
+
 def solve_lp_clarabel(lp: LinearProgram, options: SolverOptions) -> LPSolution:
     """Solve with Clarabel; never raises for solver outcomes (the status says what happened).
 
-    Uses ``ipm_optimality_tolerance`` as the relative and absolute duality-gap tolerance, the
+    Uses ``ipm_optimality_tolerance`` as the relative duality-gap tolerance, the
     smaller feasibility tolerance, ``threads`` (0: Clarabel's choice), ``time_limit_s`` and
     ``log``; presolve and crossover options are HiGHS's and do not apply.
     """
@@ -98,24 +105,35 @@ def solve_lp_clarabel(lp: LinearProgram, options: SolverOptions) -> LPSolution:
     conic = conic_form(lp.matrix(), cost, clo, cup, rlo, rup)
     settings = clarabel.DefaultSettings()
     settings.verbose = bool(options.log)
-    settings.tol_gap_rel = settings.tol_gap_abs = float(options.ipm_optimality_tolerance)
+    settings.tol_gap_rel = float(options.ipm_optimality_tolerance)
+    # Clarabel stops at the absolute *or* the relative gap: the absolute one is kept out of the way
+    settings.tol_gap_abs = ABSOLUTE_GAP_MEUR
     settings.tol_feas = float(min(options.primal_feasibility_tolerance, options.dual_feasibility_tolerance))
     settings.max_threads = int(options.threads)
     if options.time_limit_s is not None:
         settings.time_limit = float(options.time_limit_s)
-    cones = [clarabel.ZeroConeT(conic.n_zero), clarabel.NonnegativeConeT(conic.n_nonneg)]
-    n = lp.n_cols
-    solver = clarabel.DefaultSolver(sp.csc_matrix((n, n)), conic.cost, conic.matrix, conic.rhs,
-                                    [c for c, size in zip(cones, (conic.n_zero, conic.n_nonneg)) if size],
-                                    settings)
-    sol = solver.solve()
+    cones = [c for c, size in zip([clarabel.ZeroConeT(conic.n_zero), clarabel.NonnegativeConeT(conic.n_nonneg)],
+                                  (conic.n_zero, conic.n_nonneg)) if size]
+    p = sp.csc_matrix((lp.n_cols, lp.n_cols))
+
+    def run(scale: float):
+        return clarabel.DefaultSolver(p, conic.cost * scale, conic.matrix, conic.rhs, cones, settings).solve()
+
+    scale = 1.0
+    sol = run(scale)
+    if str(sol.status) == "Solved" and 0.0 < abs(sol.obj_val) < MIN_OBJECTIVE:
+        # Clarabel's relative gap is taken against max(1, |objective|): below 1 it acts as an
+        # absolute one (a 7,500 EUR = 0.0075 MEUR case stopped 2e-6 short), so such a small LP
+        # is solved again with its costs scaled to an objective of about 1
+        scale = 1.0 / abs(sol.obj_val)
+        sol = run(scale)
     seconds = time.perf_counter() - t0
     name = str(sol.status)
     status = _STATUS.get(name, "numerical_trouble")
     x = dual = obj = None
     if name in ("Solved", "AlmostSolved"):
         x = np.asarray(sol.x, dtype=float)
-        dual = conic.row_duals(np.asarray(sol.z, dtype=float), lp.n_rows)
-        obj = float(sol.obj_val)
+        dual = conic.row_duals(np.asarray(sol.z, dtype=float), lp.n_rows) / scale
+        obj = float(sol.obj_val) / scale
     return LPSolution(status=status, solver_status=f"Clarabel: {name}", objective=obj, x=x, row_dual=dual,
                       seconds=seconds, iterations={"ipm": int(sol.iterations)})

@@ -9,7 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from silkgrid.model.lp import LinearProgram
-from silkgrid.scenario.schema import SolverOptions
+from silkgrid.scenario.schema import LP_ALGORITHMS, SolverOptions
 from silkgrid.solve.lp import LPSolution
 
 _STATUS = {
@@ -46,6 +46,9 @@ def new_highs() -> highspy.Highs:
 
 
 def configure(h: highspy.Highs, options: SolverOptions) -> None:
+    """Set HiGHS's options from ``options`` (whose algorithm must be one of HiGHS's)."""
+    if options.algorithm not in LP_ALGORITHMS:
+        raise ValueError(f"algorithm {options.algorithm!r} is not a HiGHS algorithm ({', '.join(LP_ALGORITHMS)})")
     h.setOptionValue("output_flag", bool(options.log))
     h.setOptionValue("solver", options.algorithm)
     h.setOptionValue("run_crossover", "on" if options.crossover else "off")
