@@ -10,7 +10,8 @@ lower and upper bound, gap) is written as JSON next to the table with ``--histor
     .venv/bin/python benchmarks/decomposition.py --cases year --time-limit 1800
     .venv/bin/python benchmarks/decomposition.py --cases 8w --window-hours 336 --workers 2
 
-Cases: ``2w`` (1-14 March), ``4w`` (1-28 March), ``8w`` (1 March - 25 April), ``year``
+Cases: ``2w`` (1-14 March), ``4w`` (1-28 March), ``8w`` (1 March - 25 April), ``13w`` and
+``26w`` (from 1 January; decomposed only, for the scaling with hours), ``year``
 (8,760 h; no monolithic reference: the hourly year LP does not solve in reasonable time on
 2 cores).
 """
@@ -32,6 +33,8 @@ CASES = {
     "2w": ({"start": "2030-03-01", "end": "2030-03-14"}, True),
     "4w": ({"start": "2030-03-01", "end": "2030-03-28"}, True),
     "8w": ({"start": "2030-03-01", "end": "2030-04-25"}, True),
+    "13w": ({"start": "2030-01-01", "end": "2030-04-01"}, False),
+    "26w": ({"start": "2030-01-01", "end": "2030-07-01"}, False),
     "year": (None, False),
 }
 

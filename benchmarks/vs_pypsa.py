@@ -17,7 +17,7 @@ Every run is a separate child process (this script with ``--child``):
 
 * wall time is measured inside the child from the start of the work, after imports and
   after generating the raw scenario dict (numpy, identical for both).  SilkGrid's path:
-  ``silkgrid.solve.api.solve(raw_dict, options=...)`` = validate + arrays + LP build + HiGHS
+  ``silkgrid.solve.api.solve(raw_dict, options=...)`` = validate + arrays + LP build + solver
   + results.  PyPSA's path: ``to_network(raw_dict)`` (validates the same dict) + ``n.optimize``
   = linopy model build + hand-off to HiGHS + HiGHS + solution write-back.  Import time is
   reported separately;
@@ -26,7 +26,9 @@ Every run is a separate child process (this script with ``--child``):
 * ``--time-limit`` seconds per run (imports included): the child is killed and the table
   says "time limit".
 
-HiGHS settings for PyPSA are read back from a HiGHS instance configured by SilkGrid's own
+The ``silkgrid`` baseline is SilkGrid on HiGHS IPX, the solver PyPSA runs;
+``silkgrid-clarabel`` is SilkGrid's default LP algorithm and ``silkgrid-decomposed`` its Benders
+method.  HiGHS settings for PyPSA are read back from a HiGHS instance configured by SilkGrid's own
 ``silkgrid.solve.highs.configure(SolverOptions(algorithm="ipm"))``: interior point (IPX), crossover off,
 presolve on, the same feasibility / optimality tolerances and thread setting.
 """
@@ -99,7 +101,7 @@ def comparable_scenario(n_nodes: int, hours: int, seed: int = 1) -> dict:
 
 
 def highs_settings() -> dict:
-    """The HiGHS options SilkGrid's default SolverOptions set, read back from HiGHS itself."""
+    """The HiGHS options SilkGrid's SolverOptions(algorithm="ipm") set, read back from HiGHS itself."""
     import highspy
 
     from silkgrid.scenario.schema import SolverOptions
@@ -257,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--logs", type=Path, default=None, help="write each child's output to this folder")
     args = p.parse_args(argv)
 
-    print(f"HiGHS settings (SilkGrid defaults, used for PyPSA too): {highs_settings()}", flush=True)
+    print(f"HiGHS settings (SilkGrid's ipm baseline, used for PyPSA too): {highs_settings()}", flush=True)
     options = dict(SILKGRID_VARIANTS)
     table = []
     for case in args.cases:
@@ -277,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
             if "network_s" in r:
                 extra = f" (to_network {r['network_s']:.1f} s, optimize {r['optimize_s']:.1f} s)"
             elif r.get("build_s") is not None:
-                extra = f" (build {r['build_s']:.1f} s, HiGHS {r['solve_s']:.1f} s, {r.get('iterations')})"
+                extra = f" (build {r['build_s']:.1f} s, solve {r['solve_s']:.1f} s, {r.get('iterations')})"
             print(f"{case:>8} {name:<22} {state}{extra}; peak {r['peak_mb']:,.0f} MB; "
                   f"imports {r.get('import_s', float('nan')):.1f} s; child total {r['child_s']:.1f} s",
                   flush=True)
@@ -329,7 +331,7 @@ def print_table(table: list, variants: list[str], time_limit: float) -> None:
         row += [ratio, diff]
         rows.append(row)
 
-    title = ("SilkGrid vs PyPSA (same scenario, HiGHS IPX, no crossover; wall = whole path after "
+    title = ("SilkGrid vs PyPSA (same scenario; PyPSA and silkgrid on HiGHS IPX, no crossover; wall = whole path after "
              "imports; peak = child ru_maxrss)")
     print()
     print(title)

@@ -79,11 +79,12 @@ def _lagrangian(lp: LinearProgram, y: np.ndarray) -> float:
     return float(y @ row_side + d @ col_side)
 
 
+@pytest.mark.parametrize("linear_solver", ["faer", "qdldl"])
 @pytest.mark.parametrize("case", [None, {"co2_cap_t": 600_000}])
-def test_agrees_with_highs_and_its_duals_are_optimal(case):
+def test_agrees_with_highs_and_its_duals_are_optimal(case, linear_solver):
     lp = build_model(load_scenario(network(policies=case))).lp
     ref = solve_lp(lp, SolverOptions(algorithm="simplex"))
-    sol = solve_lp(lp, CLARABEL)
+    sol = solve_lp(lp, CLARABEL.model_copy(update={"clarabel_linear_solver": linear_solver}))
     assert sol.status == "optimal" and sol.iterations["ipm"] > 0
     assert sol.objective == pytest.approx(ref.objective, rel=1e-7)
     # the row duals are dual optimal: their Lagrangian bound equals the optimum

@@ -9,6 +9,8 @@ monolithic one within the requested gap, and the reported bounds must bracket it
 
 from __future__ import annotations
 
+import dataclasses
+
 import highspy
 import numpy as np
 import pytest
@@ -16,7 +18,7 @@ import pytest
 import silkgrid
 from silkgrid.model.build import build_model
 from silkgrid.scenario.loader import load_scenario
-from silkgrid.solve.benders import benders
+from silkgrid.solve.benders import benders, repair_budgets
 from silkgrid.solve.decomposed import decomposition_lp, solve_decomposed, warm_start_segments
 from silkgrid.solve.executor import ProcessExecutor, SerialExecutor, WindowSolver
 from silkgrid.solve.highs import new_highs, pass_arrays
@@ -475,3 +477,82 @@ def test_worker_processes_run_single_threaded_blas():
     env = _worker_env()
     assert all(env[k] == "1" for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"))
     assert set(WORKER_THREAD_ENV) <= set(env)
+
+
+def _budget_network(cap_t: float) -> dict:
+    """The test network without storage and ramp limits: budgets are its only pinned values."""
+    d = network(policies={"co2_cap_t": cap_t})
+    d["storage"] = []
+    for g in d["generators"]:
+        g.pop("ramp_limit_up_per_hour", None)
+        g.pop("ramp_limit_down_per_hour", None)
+    return d
+
+
+def test_budget_repair_by_hand():
+    """repair_budgets replaces each budget by the share its window really used and accepts
+    the point only while those shares fit the cap and no other pinned value moved."""
+    built = build_model(load_scenario(network(policies={"co2_cap_t": 600_000})))
+    part = partition(built.lp, window_ids(built.arrays.snapshots.first_hour, 24))
+    sol = solve_lp(built.lp, SIMPLEX)
+    z = part.z_from_x(sol.x, lp=built.lp)
+    n_link = part.linking_cols.size
+    res = WindowSolver(part.windows).solve(z)
+    z_rep, value = repair_budgets(part, z, res)
+    # at the optimum every window uses its whole share of the binding cap: nothing changes
+    assert np.allclose(z_rep, z, atol=1e-6)
+    assert value == pytest.approx(sol.objective, rel=1e-7)
+    cap_row = np.flatnonzero(np.asarray(part.master_matrix[:, n_link:].sum(axis=1)).ravel())
+    assert cap_row.size == 1  # the CO2 cap: the budgets add up within it
+    room = part.master_row_upper[cap_row[0]] - (part.master_matrix @ z_rep)[cap_row[0]]
+    assert room >= -1e-9
+    # a window that used 1 kt more than the cap leaves room for: refused
+    over = [dataclasses.replace(r, used=r.used.copy()) for r in res]
+    over[2].used[-1] += room + 1.0
+    assert repair_budgets(part, z, over) is None
+    over[2].used[-1] -= 2.0  # 1 kt within the cap: accepted, with that share
+    assert repair_budgets(part, z, over)[0][n_link + 2] == pytest.approx(over[2].used[-1], rel=1e-12)
+    # a window whose storage level (a linking variable) moved by 1 MWh: refused
+    moved = [dataclasses.replace(r, used=r.used.copy()) for r in res]
+    w = part.windows[0]
+    link = np.flatnonzero(w.master_index[:w.n_fixing] < n_link)
+    assert link.size
+    moved[0].used[link[0]] += 1e-3
+    assert repair_budgets(part, z, moved) is None
+
+
+def test_budget_slack_within_the_cap_is_a_feasible_plan():
+    """A window pinned to a budget it cannot meet (-10 kt: it emits nothing and still falls
+    short) buys slack on it; the shares the windows used fit the cap, so the assembled
+    solution is feasible for the full LP and costs the repaired value."""
+    built = build_model(load_scenario(_budget_network(6_000_000)))
+    part = partition(built.lp, window_ids(built.arrays.snapshots.first_hour, 24))
+    sol = solve_lp(built.lp, SIMPLEX)
+    z = part.z_from_x(sol.x, lp=built.lp)
+    n_link = part.linking_cols.size
+    assert part.budget_rows.size == 4 and z[n_link:].sum() < 6000.0 - 100.0  # the cap is slack
+    z[n_link] = -10.0  # kt; window 0 can at best emit nothing
+    ex = SerialExecutor()
+    ex.start(part.windows)
+    try:
+        res = ex.evaluate(z)
+        ex.keep()
+        kept = ex.kept()
+    finally:
+        ex.close()
+    assert res[0].slack == pytest.approx(10.0, rel=1e-9)
+    assert sum(r.slack for r in res[1:]) < 1e-9
+    z_rep, value = repair_budgets(part, z, res)
+    assert z_rep[n_link] == pytest.approx(res[0].used[-1], abs=1e-9)
+    assert z_rep[n_link] == pytest.approx(0.0, abs=1e-7)
+    assert value < part.z_cost @ z + sum(r.cost for r in res)  # no penalty in the plan's cost
+    x = np.zeros(built.lp.n_cols)
+    x[part.linking_cols] = z_rep[:n_link]
+    for k in kept:
+        x[part.windows[k.index].own_cols] = k.x
+    cost, clo, cup, rlo, rup = built.lp.arrays()
+    ax = built.lp.matrix() @ x
+    assert (x >= clo - 1e-7).all() and (x <= cup + 1e-7).all()
+    assert (ax >= rlo - 1e-5).all() and (ax <= rup + 1e-5).all()
+    assert cost @ x == pytest.approx(value, rel=1e-9)
+    assert value >= sol.objective - 1e-9 * abs(sol.objective)  # an upper bound

@@ -437,6 +437,10 @@ class SolverOptions(_Strict):
     warm_start_segments: Annotated[int, Field(ge=1)] | None = None
     """Decomposed method: time segments of the warm start (default: one per 10 modelled time steps,
     876 for an hourly year)."""
+    clarabel_linear_solver: Literal["faer", "qdldl"] = "faer"
+    """Sparse LDL^T back-end of Clarabel (algorithm clarabel and the warm start).  Which one is faster
+    depends on the fill of the factorisation: the synthetic 12-node year's warm start took 102 s with
+    faer and 179 s with qdldl, the 8-node one 60 s with faer and 27 s with qdldl (docs/performance.md)."""
     crossover: bool = False
     """Run crossover after interior point (vertex solution, exact duals; slower)."""
     simplex_strategy: Literal["dual", "primal"] = "dual"

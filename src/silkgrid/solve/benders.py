@@ -44,7 +44,9 @@ from silkgrid.solve.executor import Executor, WindowResult
 from silkgrid.solve.highs import new_highs, pass_arrays
 from silkgrid.solve.partition import Partition
 
-#: Called after every iteration with {"iteration", "lower", "upper", "gap", "seconds", "step"}.
+#: Called after every iteration with {"iteration", "lower", "upper", "gap", "seconds", "radius",
+#: "max_slack", "master_lower", "lagrangian", "value", "repaired"} (LP units, MEUR).  "repaired":
+#: the point counted as feasible through :func:`repair_budgets`.
 IterationHook = Callable[[dict], None]
 
 #: theta bound used when a window's cost has no finite lower bound from the column bounds.
@@ -120,6 +122,41 @@ EXACT_EVERY = 3
 
 #: Master points are evaluated at least this far inside their bounds (GW, GWh, kt: 1 MW, 1 MWh).
 INTERIOR_MARGIN = 1e-3
+
+
+def repair_budgets(part: Partition, z: np.ndarray,
+                   results: list[WindowResult]) -> tuple[np.ndarray, float] | None:
+    """A slack-free master point and its cost from windows whose only slack is on budgets.
+
+    A window that exceeds its share of a horizon-wide policy row (a CO2 budget, say) buys
+    elastic slack on that budget's fixing row; its hourly solution is still feasible for
+    every row of its own.  If the budgets the windows *used* (their budget copies) satisfy the
+    master rows -- the shares still add up within the original limit -- the assembled
+    solution is feasible for the full LP, so the point with the used budgets, costed without
+    penalties, is an upper bound.  Returns ``(z', value)``, or None when any slack sits on a
+    linking variable (storage level, capacity, ramp start) or the used budgets break a
+    master row or bound.  Capacities and storage levels are never changed.
+    """
+    n_link = part.linking_cols.size
+    z_new = np.array(z, dtype=float)
+    for r in results:
+        if r.used is None:
+            return None
+        w = part.windows[r.index]
+        pinned = w.master_index[:w.n_fixing]
+        shift = r.used - z[pinned]
+        budget = pinned >= n_link
+        if np.abs(shift[~budget]).sum() > SLACK_TOLERANCE:
+            return None
+        z_new[pinned[budget]] = r.used[budget]
+    tol = SLACK_TOLERANCE * np.maximum(1.0, np.abs(z_new))
+    if np.any(z_new < part.z_lower - tol) or np.any(z_new > part.z_upper + tol):
+        return None
+    activity = part.master_matrix @ z_new
+    row_tol = SLACK_TOLERANCE * np.maximum(1.0, np.abs(activity))
+    if np.any(activity < part.master_row_lower - row_tol) or np.any(activity > part.master_row_upper + row_tol):
+        return None
+    return z_new, float(part.z_cost @ z_new) + sum(r.operating for r in results)
 
 
 def _interior(lower: np.ndarray, upper: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -325,6 +362,14 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
         z_eval = np.clip(z_point, part.z_lower, part.z_upper) if exact_point else np.clip(z_point, lo_in, hi_in)
         results, value, max_slack = evaluate(z_eval)
         master.add_cuts(results, part, z_eval)
+        z_plan, was_repaired = z_eval, False
+        if max_slack > SLACK_TOLERANCE:
+            # slack on policy budgets alone is a feasible plan when the budgets the windows
+            # used still add up within the original limits (see repair_budgets)
+            repaired = repair_budgets(part, z_eval, results)
+            if repaired is not None:
+                z_plan, value = repaired
+                max_slack, was_repaired = 0.0, True
         improved = max_slack <= SLACK_TOLERANCE and value < upper
         if z_best is not None:
             # a serious step (at least a tenth of the predicted decrease) may grow the trust
@@ -334,7 +379,7 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
             if serious:
                 step_cap *= LEVEL_STEP_GROWTH
         if improved:
-            upper, z_best = value, z_eval.copy()
+            upper, z_best = value, z_plan.copy()
             executor.keep()  # its window solutions are the plan, unless a better point follows
         # lower bound: the master without trust region
         _, _, master_lower, master_dual = solve_master(None)
@@ -370,7 +415,8 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
         cur_gap = relative_gap(lower, upper)
         history.append({"iteration": iteration, "lower": lower, "upper": upper, "gap": cur_gap,
                         "seconds": time.perf_counter() - t0, "radius": radius, "max_slack": max_slack,
-                        "master_lower": master_lower, "lagrangian": lagr, "value": value})
+                        "master_lower": master_lower, "lagrangian": lagr, "value": value,
+                        "repaired": was_repaired})
         if on_iteration:
             on_iteration(history[-1])
         if cur_gap <= gap:

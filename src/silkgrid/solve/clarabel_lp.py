@@ -95,8 +95,8 @@ def solve_lp_clarabel(lp: LinearProgram, options: SolverOptions) -> LPSolution:
     """Solve with Clarabel; never raises for solver outcomes (the status says what happened).
 
     Uses ``ipm_optimality_tolerance`` as the relative duality-gap tolerance, the
-    smaller feasibility tolerance, ``threads`` (0: Clarabel's choice), ``time_limit_s`` and
-    ``log``; presolve and crossover options are HiGHS's and do not apply.
+    smaller feasibility tolerance, ``threads`` (0: Clarabel's choice), ``time_limit_s``,
+    ``clarabel_linear_solver`` and ``log``; presolve and crossover options are HiGHS's and do not apply.
     """
     import clarabel
 
@@ -110,6 +110,7 @@ def solve_lp_clarabel(lp: LinearProgram, options: SolverOptions) -> LPSolution:
     settings.tol_gap_abs = ABSOLUTE_GAP_MEUR
     settings.tol_feas = float(min(options.primal_feasibility_tolerance, options.dual_feasibility_tolerance))
     settings.max_threads = int(options.threads)
+    settings.direct_solve_method = options.clarabel_linear_solver
     if options.time_limit_s is not None:
         settings.time_limit = float(options.time_limit_s)
     cones = [c for c, size in zip([clarabel.ZeroConeT(conic.n_zero), clarabel.NonnegativeConeT(conic.n_nonneg)],

@@ -44,6 +44,12 @@ class WindowResult:
     x: np.ndarray | None = None  #: own columns (kept solutions only)
     row_dual: np.ndarray | None = None  #: own rows (kept solutions only)
     bound_dual: np.ndarray | None = None  #: duals of the rows the moving bounds replace (kept solutions only)
+    used: np.ndarray | None = None
+    """Value each pinned master variable (the first ``n_fixing`` of ``master_index``) took in
+    the window (LP units): its copy, which is the pinned value unless elastic slack moved it;
+    for a policy budget, the share the window's own terms actually take (at most the copy
+    under a ``<=`` row, at least it under ``>=``)."""
+    operating: float = np.nan  #: cost of the own columns alone (no penalties), MEUR
 
     @property
     def optimal(self) -> bool:
@@ -179,15 +185,28 @@ class WindowSolver:
         # penalty that would lower the objective, so the upper-bound share is the own cost
         # plus the penalty of the positive slack only
         slack = np.maximum(col[p.slack_cols], 0.0)
-        own = float(p.cost[:p.n_own_cols] @ col[:p.n_own_cols]) + float(p.cost[p.slack_cols] @ slack)
+        operating = float(p.cost[:p.n_own_cols] @ col[:p.n_own_cols])
         res = WindowResult(
             index=p.index, status=status, objective=float(info.objective_function_value),
             gradient=p.gradient(dual[p.fixing_rows], col_dual), slack=float(slack.sum()),
-            iterations=int(info.simplex_iteration_count), seconds=time.perf_counter() - t0, cost=own)
+            iterations=int(info.simplex_iteration_count), seconds=time.perf_counter() - t0,
+            cost=operating + float(p.cost[p.slack_cols] @ slack),
+            used=_used_values(p, col, sol), operating=operating)
         # the arrays are fresh copies of HiGHS's solution: kept by reference, sent only on request
         self._last[k] = dataclasses.replace(res, x=col[:p.n_own_cols], row_dual=dual[:p.n_own_rows],
                                             bound_dual=p.bound_duals(col_dual) / p.bound_coef)
         return res
+
+
+def _used_values(p: WindowProblem, col: np.ndarray, sol) -> np.ndarray:
+    """:attr:`WindowResult.used` from a window solution (HiGHS's ``getSolution()``)."""
+    used = col[p.n_own_cols:p.n_own_cols + p.n_fixing].copy()
+    parts = np.flatnonzero(p.own_rows < 0)  # budget row parts: own terms - budget copy
+    if parts.size:
+        # the budget copies are the last pinned variables, in the order of their row parts
+        rows = np.fromiter(sol.row_value, dtype=float, count=p.matrix.shape[0])
+        used[p.n_fixing - parts.size:] += rows[parts]
+    return used
 
 
 class Executor(Protocol):
