@@ -499,7 +499,7 @@ def test_budget_repair_by_hand():
     n_link = part.linking_cols.size
     res = WindowSolver(part.windows).solve(z)
     z_rep, value = repair_budgets(part, z, res)
-    # at the optimum every window uses its whole share of the binding cap: nothing changes
+    # at the optimum z_from_x sets each budget to its window's share: nothing changes
     assert np.allclose(z_rep, z, atol=1e-6)
     assert value == pytest.approx(sol.objective, rel=1e-7)
     cap_row = np.flatnonzero(np.asarray(part.master_matrix[:, n_link:].sum(axis=1)).ravel())
@@ -508,7 +508,7 @@ def test_budget_repair_by_hand():
     assert room >= -1e-9
     # a window that used 1 kt more than the cap leaves room for: refused
     over = [dataclasses.replace(r, used=r.used.copy()) for r in res]
-    over[2].used[-1] += room + 1.0
+    over[2].used[-1] += room + 1.0  # [-1]: the window's one budget, the last pinned variable
     assert repair_budgets(part, z, over) is None
     over[2].used[-1] -= 2.0  # 1 kt within the cap: accepted, with that share
     assert repair_budgets(part, z, over)[0][n_link + 2] == pytest.approx(over[2].used[-1], rel=1e-12)

@@ -130,18 +130,16 @@ def repair_budgets(part: Partition, z: np.ndarray,
 
     A window that exceeds its share of a horizon-wide policy row (a CO2 budget, say) buys
     elastic slack on that budget's fixing row; its hourly solution is still feasible for
-    every row of its own.  If the budgets the windows *used* (their budget copies) satisfy the
-    master rows -- the shares still add up within the original limit -- the assembled
-    solution is feasible for the full LP, so the point with the used budgets, costed without
-    penalties, is an upper bound.  Returns ``(z', value)``, or None when any slack sits on a
+    every row of its own.  If the shares the windows really used (``WindowResult.used``)
+    satisfy the master rows -- they still add up within the original limit -- the assembled
+    solution is feasible for the full LP, so the point with those shares as budgets, costed
+    without penalties, is an upper bound.  Returns ``(z', value)``, or None when any slack sits on a
     linking variable (storage level, capacity, ramp start) or the used budgets break a
     master row or bound.  Capacities and storage levels are never changed.
     """
     n_link = part.linking_cols.size
     z_new = np.array(z, dtype=float)
     for r in results:
-        if r.used is None:
-            return None
         w = part.windows[r.index]
         pinned = w.master_index[:w.n_fixing]
         shift = r.used - z[pinned]
@@ -362,15 +360,14 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
         z_eval = np.clip(z_point, part.z_lower, part.z_upper) if exact_point else np.clip(z_point, lo_in, hi_in)
         results, value, max_slack = evaluate(z_eval)
         master.add_cuts(results, part, z_eval)
-        z_plan, was_repaired = z_eval, False
-        if max_slack > SLACK_TOLERANCE:
-            # slack on policy budgets alone is a feasible plan when the budgets the windows
+        z_plan, feasible, was_repaired = z_eval, max_slack <= SLACK_TOLERANCE, False
+        if not feasible:
+            # slack on policy budgets alone is a feasible plan when the shares the windows
             # used still add up within the original limits (see repair_budgets)
             repaired = repair_budgets(part, z_eval, results)
             if repaired is not None:
-                z_plan, value = repaired
-                max_slack, was_repaired = 0.0, True
-        improved = max_slack <= SLACK_TOLERANCE and value < upper
+                (z_plan, value), feasible, was_repaired = repaired, True, True
+        improved = feasible and value < upper
         if z_best is not None:
             # a serious step (at least a tenth of the predicted decrease) may grow the trust
             # region; anything less shrinks it (the centre still moves to any better point)

@@ -201,9 +201,8 @@ class WindowSolver:
 def _used_values(p: WindowProblem, col: np.ndarray, sol) -> np.ndarray:
     """:attr:`WindowResult.used` from a window solution (HiGHS's ``getSolution()``)."""
     used = col[p.n_own_cols:p.n_own_cols + p.n_fixing].copy()
-    parts = np.flatnonzero(p.own_rows < 0)  # budget row parts: own terms - budget copy
-    if parts.size:
-        # the budget copies are the last pinned variables, in the order of their row parts
+    parts = p.budget_part_rows
+    if parts.size:  # a part's row value + its copy = the window's own share
         rows = np.fromiter(sol.row_value, dtype=float, count=p.matrix.shape[0])
         used[p.n_fixing - parts.size:] += rows[parts]
     return used

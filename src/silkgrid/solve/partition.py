@@ -86,6 +86,12 @@ class WindowProblem:
         return np.arange(self.n_own_rows, self.n_own_rows + self.n_fixing)
 
     @property
+    def budget_part_rows(self) -> np.ndarray:
+        """Own rows that hold a budget row's part (own terms - budget copy); in the order of
+        the budget copies, which are the last of the pinned master variables."""
+        return np.flatnonzero(self.own_rows < 0)
+
+    @property
     def slack_cols(self) -> np.ndarray:
         start = self.n_own_cols + self.n_fixing
         return np.arange(start, start + 2 * self.n_fixing)
