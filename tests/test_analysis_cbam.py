@@ -10,7 +10,7 @@ import pytest
 
 import silkgrid
 from silkgrid.analysis import DEFAULT_EMISSION_FACTORS, cbam_cost, hourly_matching, matching_shares
-from silkgrid.errors import SilkGridError
+from silkgrid.core.errors import SilkGridError
 
 REL, ABS = 1e-6, 1e-6
 

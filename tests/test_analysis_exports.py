@@ -15,7 +15,7 @@ import pytest
 import silkgrid
 from silkgrid.analysis import (delivered_cost, delivery_duration_curve, eu_deliveries, export_revenue,
                                hourly_eu_delivery, link_utilisation)
-from silkgrid.errors import SilkGridError
+from silkgrid.core.errors import SilkGridError
 
 REL, ABS = 1e-6, 1e-6
 

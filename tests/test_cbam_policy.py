@@ -19,7 +19,7 @@ import pytest
 
 import silkgrid
 from silkgrid.analysis import cbam_cost, hourly_matching, matching_shares
-from silkgrid.errors import ScenarioError
+from silkgrid.core.errors import ScenarioError
 from silkgrid.model import build_model
 
 from test_analysis_cbam import border_chain, four_hours, three_nodes

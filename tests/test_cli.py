@@ -14,7 +14,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from silkgrid import cli, formatting
+from silkgrid import cli
+from silkgrid.report import formatting
 from silkgrid.cli import app
 from silkgrid.scenario.loader import available_datasets
 
@@ -165,7 +166,7 @@ def test_run_csv(runner, scenario_file, tmp_path):
     out = tmp_path / "out"
     result = runner.invoke(app, ["run", str(scenario_file), "--out", str(out), "--csv", "--quiet"])
     assert result.exit_code == 0, result.output
-    parquet = {p.stem for p in out.glob("*.parquet")}
+    parquet = {p.stem for p in out.glob("*.parquet")} - {"scenario_profiles"}  # the solved scenario's inputs
     csvs = {p.stem for p in out.glob("*.csv")}
     assert parquet and csvs == parquet
     gen = pd.read_csv(out / "generators.csv")
@@ -265,12 +266,12 @@ def test_run_infeasible_writes_summary_and_exits_1(runner, tmp_path):
 
 
 def test_run_unexpected_error_exit_3(runner, scenario_file, tmp_path, monkeypatch):
-    api = importlib.import_module("silkgrid.solve.api")  # silkgrid.solve is also a function
+    api = importlib.import_module("silkgrid.results.api")
 
     def boom(*args, **kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(api, "solve", boom)
+    monkeypatch.setattr(api, "solve_scenario", boom)
     monkeypatch.delenv(cli.DEBUG_ENV, raising=False)
     out = tmp_path / "out"
     result = runner.invoke(app, ["run", str(scenario_file), "--out", str(out)])

@@ -27,7 +27,7 @@ import pytest
 pypsa = pytest.importorskip("pypsa")
 
 import silkgrid  # noqa: E402
-from silkgrid.errors import ScenarioError  # noqa: E402
+from silkgrid.core.errors import ScenarioError  # noqa: E402
 from silkgrid.interop.pypsa import (  # noqa: E402
     PyPSAConversionError,
     from_network,

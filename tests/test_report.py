@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import silkgrid
-from silkgrid.errors import SilkGridError
+from silkgrid.core.errors import SilkGridError
 from silkgrid.report import write_report
-from silkgrid.results import read_dir
+from silkgrid.results import Result
 
 ROOT = Path(__file__).resolve().parents[1]
 ONE_WEEK = {"extends": "example", "time": {"subset": {"start": "2030-01-01", "end": "2030-01-07"}}}
@@ -33,21 +33,21 @@ def report(solved):
     return write_report(out, scenario=sc)
 
 
-def test_network_json_and_read_dir(solved):
+def test_network_json_and_result_round_trip(solved):
     sc, res, out = solved
     net = json.loads((out / "network.json").read_text())
     assert [n["id"] for n in net["nodes"]] == ["KZ_W", "AZ", "GE", "RO"]
     assert net["nodes"][1] == {"id": "AZ", "name": "Azerbaijan (Baku)", "country": "AZ", "lat": 40.41, "lon": 49.87}
     assert {ln["id"]: (ln["from_node"], ln["to_node"]) for ln in net["links"]}["black_sea_cable"] == ("GE", "RO")
     assert len(net["weights_h"]) == len(res.snapshots)
-    data = read_dir(out)
-    assert data["summary"]["scenario"] == "example"
-    assert set(data["tables"]) >= {"generators", "storage", "links", "nodes", "markets"}
-    assert "weights_h" not in data["network"]
-    assert data["weights"].sum() == pytest.approx(res.weights.sum())
-    demand = data["hourly"]["demand_mw"]
+    back = Result.from_dir(out)
+    assert back.scenario_name == "example" and back.summary == res.summary
+    assert set(back.tables) >= {"generators", "storage", "links", "nodes", "markets"}
+    assert "weights_h" not in back.network
+    assert back.weights.sum() == pytest.approx(res.weights.sum())
+    demand = back.hourly["demand_mw"]
     assert list(demand.columns) == ["KZ_W", "AZ", "GE", "RO"]
-    assert (demand * data["weights"].to_numpy()[:, None]).sum().sum() == pytest.approx(res.summary["demand_mwh"])
+    assert (demand * back.weights[:, None]).sum().sum() == pytest.approx(res.summary["demand_mwh"])
 
 
 def test_report_is_self_contained(solved, report):
@@ -67,11 +67,23 @@ def test_report_is_self_contained(solved, report):
     assert figs == ["capacity_mix.png", "costs.png", "dispatch_week1.png", "map.png", "price_duration.png"]
 
 
-def test_report_without_scenario_says_why(solved, tmp_path):
+def test_report_from_the_directory_alone(solved, tmp_path):
+    """The result directory carries the scenario it solved: no scenario is needed to report it."""
     _, _, out = solved
-    p = write_report(out, out=tmp_path / "r.html", figures=False)
-    text = p.read_text()
-    assert "CBAM matching not computed: the scenario was given in memory" in text
+    text = write_report(out, out=tmp_path / "r.html", figures=False).read_text()
+    assert "Cost breakdown not computed" not in text and "Hourly matched share:" in text
+
+
+def test_report_without_a_stored_scenario_says_why(solved, tmp_path):
+    """A directory written before results carried their scenario: the panels that need it say why."""
+    import shutil
+
+    old = tmp_path / "old"
+    shutil.copytree(solved[2], old)
+    (old / "scenario.json").unlink()
+    (old / "scenario_profiles.parquet").unlink()
+    text = write_report(old, figures=False).read_text()
+    assert "CBAM matching not computed: the result directory holds no scenario.json" in text
     assert "Cost breakdown not computed" in text
 
 
@@ -128,7 +140,7 @@ def test_report_in_chromium(solved, report):
 
 
 def test_run_with_report_flag_and_reload(tmp_path):
-    """``run --report`` writes the report; ``report DIR`` later reloads the scenario file for costs."""
+    """``run --report`` writes the report; ``report DIR`` later reads the solved scenario from DIR."""
     from typer.testing import CliRunner
 
     from silkgrid.cli import app
@@ -144,5 +156,5 @@ def test_run_with_report_flag_and_reload(tmp_path):
     r = CliRunner().invoke(app, ["report", str(out), "--week", "1"])
     assert r.exit_code == 0, r.output
     text = (out / "report.html").read_text()
-    assert "Cost breakdown not computed" not in text and f"cost data reloaded from &#x27;{scen}&#x27;" in text
+    assert "Cost breakdown not computed" not in text and "cost data from the scenario &#x27;example-summer&#x27; as solved" in text
     assert "Hourly matched share:" in text

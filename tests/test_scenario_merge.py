@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 import silkgrid
-from silkgrid.errors import ScenarioError
+from silkgrid.core.errors import ScenarioError
 from silkgrid.scenario import merge_scenarios
 
 BASE = {

@@ -16,7 +16,7 @@ pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
 
 import silkgrid  # noqa: E402
-from silkgrid.errors import ScenarioError  # noqa: E402
+from silkgrid.core.errors import ScenarioError  # noqa: E402
 from silkgrid.web import create_app, make_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

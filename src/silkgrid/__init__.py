@@ -7,12 +7,15 @@ Python API::
     result = silkgrid.solve(sc)
     result.objective, result.summary
     result.to_dir("results/example")
+    silkgrid.Result.from_dir("results/example")
+
+The package root is the public facade; the layers underneath are described in
+``docs/architecture.md``.
 """
 
-from silkgrid.errors import ScenarioError, SilkGridError
-from silkgrid.results import Result
+from silkgrid.core.errors import ScenarioError, SilkGridError
+from silkgrid.results import Result, solve
 from silkgrid.scenario import Scenario, load_scenario
-from silkgrid.solve import solve
 
 __all__ = ["Result", "Scenario", "ScenarioError", "SilkGridError", "load_scenario", "solve"]
 __version__ = "0.1.0"

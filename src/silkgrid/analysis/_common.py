@@ -6,13 +6,12 @@ Everything here is a pure function of a :class:`~silkgrid.results.Result` and th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
-from silkgrid.errors import SilkGridError
+from silkgrid.core.errors import SilkGridError
 from silkgrid.results import Result
+from silkgrid.scenario.paths import PathStep, resolve_path  # noqa: F401  (re-exported)
 from silkgrid.scenario.schema import Scenario
 
 #: Default corridor path of the ``corridor`` data set: Caspian cable (KZ_W -> AZ), the
@@ -35,53 +34,6 @@ def require_plan(result: Result) -> None:
 def weights(result: Result) -> pd.Series:
     """Snapshot weights (h/yr each snapshot stands for), indexed like the hourly tables."""
     return pd.Series(np.asarray(result.weights, dtype=float), index=result.snapshots, name="weight_h")
-
-
-@dataclass(frozen=True)
-class PathStep:
-    """One link of a path, traversed ``forward`` (from_node -> to_node) or backward."""
-
-    link: str
-    sending: str
-    receiving: str
-    forward: bool
-    efficiency: float
-
-
-def resolve_path(scenario: Scenario, path: tuple[str, ...] | list[str]) -> list[PathStep]:
-    """Orient the links of ``path`` into a chain of nodes.
-
-    The start is the end of the first link that the second link does not touch (for a
-    one-link path: its ``from_node``); each following link must touch the node reached so
-    far.  Raises :class:`SilkGridError` for unknown ids or a broken chain.
-    """
-    links = {ln.id: ln for ln in scenario.links}
-    missing = [lid for lid in path if lid not in links]
-    if not path or missing:
-        raise SilkGridError(f"corridor path {list(path)}: unknown link id(s) {missing}; "
-                            f"links are {sorted(links)}")
-    if len(set(path)) != len(path):
-        raise SilkGridError(f"corridor path {list(path)}: a link appears more than once")
-    first = links[path[0]]
-    start = first.from_node
-    if len(path) > 1:
-        nxt = links[path[1]]
-        if first.from_node in (nxt.from_node, nxt.to_node) and first.to_node not in (nxt.from_node, nxt.to_node):
-            start = first.to_node
-    steps: list[PathStep] = []
-    here = start
-    for lid in path:
-        ln = links[lid]
-        eff_rev = ln.efficiency if ln.efficiency_reverse is None else ln.efficiency_reverse
-        if ln.from_node == here:
-            steps.append(PathStep(lid, ln.from_node, ln.to_node, True, ln.efficiency))
-        elif ln.to_node == here and ln.bidirectional:
-            steps.append(PathStep(lid, ln.to_node, ln.from_node, False, eff_rev))
-        else:
-            raise SilkGridError(f"corridor path {list(path)}: link '{lid}' ({ln.from_node} -> {ln.to_node}) "
-                                f"does not continue the path from node '{here}'")
-        here = steps[-1].receiving
-    return steps
 
 
 def directional_flows(result: Result, scenario: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -15,10 +15,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from silkgrid.analysis._common import (CORRIDOR_PATH, along_path, directional_flows, require_plan, resolve_path,
-                                       weights)
-from silkgrid.errors import SilkGridError
+from silkgrid.analysis._common import CORRIDOR_PATH, along_path, directional_flows, require_plan, weights
+from silkgrid.core.errors import SilkGridError
 from silkgrid.results import Result
+from silkgrid.scenario.paths import border_bounds, contracted_efficiencies, producer_positions, resolve_path
 from silkgrid.scenario.schema import Scenario
 
 #: EU ETS allowance price used for CBAM certificates when none is given, EUR/t: the 2024
@@ -38,44 +38,6 @@ DEFAULT_EMISSION_FACTORS: dict[str, dict] = {
     "GE": {"t_per_mwh": 0.289, "assumption": True, "source": _PROXY},
     "TR": {"t_per_mwh": 0.376, "assumption": True, "source": _PROXY},
 }
-
-
-def producer_positions(scenario: Scenario, steps, contracted) -> dict[str, int]:
-    """generator id -> index of its node on the path (0 = the start node)."""
-    nodes = [steps[0].sending] + [s.receiving for s in steps]
-    gens = {g.id: g for g in scenario.generators}
-    return {gid: nodes.index(gens[gid].node) for gid in _contracted(scenario, steps, contracted)}
-
-
-def border_bounds(steps) -> list[tuple[int, float]]:
-    """For every path link but the last: (index k, product of efficiencies from link k to the
-    landing node).  Power matched at the EU end can use link k only as far as power flows
-    through it in the path direction; producers beyond link k do not need it."""
-    effs = [s.efficiency for s in steps]
-    return [(k, float(np.prod(effs[k:]))) for k in range(len(steps) - 1)]
-
-
-def _contracted(scenario: Scenario, steps, contracted) -> dict[str, float]:
-    """generator id -> product of the path efficiencies from its node to the landing node."""
-    nodes = [steps[0].sending] + [s.receiving for s in steps]
-    effs = np.array([s.efficiency for s in steps])
-    carriers = scenario.carrier_map()
-    techs = scenario.technology_map()
-    gens = {g.id: g for g in scenario.generators}
-    if contracted is None:
-        contracted = [g.id for g in scenario.generators
-                      if g.node == nodes[0] and carriers[techs[g.technology].carrier].renewable]
-    out = {}
-    for gid in contracted:
-        if gid not in gens:
-            raise SilkGridError(f"contracted generator '{gid}' is not in the scenario")
-        node = gens[gid].node
-        if node not in nodes[:-1]:
-            raise SilkGridError(f"contracted generator '{gid}' sits at node '{node}', which is not an "
-                                f"upstream node of the path {nodes}")
-        k = nodes.index(node)
-        out[gid] = float(np.prod(effs[k:]))
-    return out
 
 
 def hourly_matching(result: Result, scenario: Scenario, path=CORRIDOR_PATH, *, contracted=None) -> pd.DataFrame:
@@ -101,7 +63,7 @@ def hourly_matching(result: Result, scenario: Scenario, path=CORRIDOR_PATH, *, c
     """
     require_plan(result)
     steps = resolve_path(scenario, path)
-    eff_to_border = _contracted(scenario, steps, contracted)
+    eff_to_border = contracted_efficiencies(scenario, steps, contracted)
     fwd, bwd = directional_flows(result, scenario)
     w = weights(result)
     _, exported_mw = along_path(steps[-1], fwd, bwd)
@@ -175,7 +137,7 @@ def cbam_cost(result: Result, scenario: Scenario, path=CORRIDOR_PATH, *, contrac
     default_f = float(fac["t_per_mwh"])
     assumption = bool(fac.get("assumption", True))
     h = hourly_matching(result, scenario, path, contracted=contracted)
-    ids = list(_contracted(scenario, steps, contracted))
+    ids = list(contracted_efficiencies(scenario, steps, contracted))
     g = result.tables["generators"].set_index("id").loc[ids] if ids else None
     gen = float(g["generation_mwh"].sum()) if g is not None else 0.0
     actual_f = float(g["emissions_t"].sum()) / gen if gen > 0 else 0.0

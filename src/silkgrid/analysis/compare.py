@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from silkgrid.errors import SilkGridError
+from silkgrid.core.errors import SilkGridError
 
 
 class ResultDirError(SilkGridError):

@@ -14,7 +14,8 @@ import pandas as pd
 
 from silkgrid.analysis._common import require_plan
 from silkgrid.results import Result
-from silkgrid.scenario.schema import Scenario, annuity_factor
+from silkgrid.core.costs import annuity_factor, energy_capex_per_mwh_yr, link_capex_per_mw, power_capex_per_mw_yr
+from silkgrid.scenario.schema import Scenario
 
 COMPONENTS = ("annualised_capex_eur", "fixed_om_eur", "variable_om_eur", "fuel_eur", "co2_eur",
               "unserved_eur", "market_eur")
@@ -67,7 +68,7 @@ def cost_components(result: Result, scenario: Scenario) -> pd.DataFrame:
         if t.annualised_cost_eur_per_mw_yr is not None:
             capex, fom = t.annualised_cost_eur_per_mw_yr * r.total_mw, 0.0
         else:
-            capex = t.capex_eur_per_kw * 1e3 * annuity_factor(rate, t.lifetime_years) * r.new_mw
+            capex = power_capex_per_mw_yr(t, rate) * r.new_mw
             fom = t.fixed_om_eur_per_kw_yr * 1e3 * r.total_mw
         if g.variable_cost_eur_per_mwh is not None:
             vom, fuel = g.variable_cost_eur_per_mwh * r.generation_mwh, 0.0
@@ -86,12 +87,12 @@ def cost_components(result: Result, scenario: Scenario) -> pd.DataFrame:
         if t.annualised_cost_eur_per_mw_yr is not None:
             capex, fom = t.annualised_cost_eur_per_mw_yr * p_total, 0.0
         else:
-            capex = t.capex_eur_per_kw * 1e3 * annuity_factor(rate, t.lifetime_years) * r.power_new_mw
+            capex = power_capex_per_mw_yr(t, rate) * r.power_new_mw
             fom = t.fixed_om_eur_per_kw_yr * 1e3 * p_total
         if t.energy_annualised_cost_eur_per_mwh_yr is not None:
             capex += t.energy_annualised_cost_eur_per_mwh_yr * r.energy_total_mwh
         else:
-            capex += t.energy_capex_eur_per_kwh * 1e3 * annuity_factor(rate, t.lifetime_years) * r.energy_new_mwh
+            capex += energy_capex_per_mwh_yr(t, rate) * r.energy_new_mwh
             fom += t.energy_fixed_om_eur_per_kwh_yr * 1e3 * r.energy_total_mwh
         var = s.variable_cost_eur_per_mwh if s.variable_cost_eur_per_mwh is not None else t.variable_om_eur_per_mwh
         rows.append(_row("storage", s.id, s.node, country[s.node], s.technology,
@@ -103,7 +104,7 @@ def cost_components(result: Result, scenario: Scenario) -> pd.DataFrame:
         if ln.annualised_cost_eur_per_mw_yr is not None:
             capex, fom = ln.annualised_cost_eur_per_mw_yr * r.total_mw, 0.0
         else:
-            invest = ln.capex_eur_per_mw + ln.capex_eur_per_mw_km * ln.length_km
+            invest = link_capex_per_mw(ln)
             capex = invest * annuity_factor(rate, ln.lifetime_years) * r.new_mw
             fom = invest * ln.fixed_om_pct_per_yr / 100.0 * r.total_mw
         cf, ct = country[ln.from_node], country[ln.to_node]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from silkgrid.errors import SilkGridError
-from silkgrid.results import Result
+from silkgrid.core.errors import SilkGridError
+from silkgrid.results import Result, solve
 from silkgrid.scenario.schema import Scenario
 
 #: Written by ``silkgrid run --counterfactual`` next to ``summary.json``.
@@ -86,7 +86,7 @@ def co2_avoided(scenario: Scenario, solve_fn: Callable[[Scenario], Result] | Non
     and ``notes`` say why.
     """
     if solve_fn is None:
-        from silkgrid.solve.api import solve as solve_fn  # lazy: solve imports the model
+        solve_fn = solve
     if eu_displaced_factor_t_per_mwh is not None and eu_displaced_factor_t_per_mwh < 0:
         raise SilkGridError("eu_displaced_factor_t_per_mwh must be >= 0")
     fixed = _fixed_links(scenario, links)

@@ -12,7 +12,7 @@ import pandas as pd
 from silkgrid.analysis._common import (CORRIDOR_PATH, CORRIDOR_SEGMENTS, along_path, directional_flows,
                                        require_plan, resolve_path, weights)
 from silkgrid.analysis.costs import cost_components
-from silkgrid.errors import SilkGridError
+from silkgrid.core.errors import SilkGridError
 from silkgrid.results import Result
 from silkgrid.scenario.schema import Scenario
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from silkgrid.analysis._common import EU_MARKETS, directional_flows, require_plan, weights
-from silkgrid.errors import SilkGridError
+from silkgrid.core.errors import SilkGridError
 from silkgrid.results import Result
 from silkgrid.scenario.schema import Scenario
 

@@ -19,8 +19,9 @@ from silkgrid.analysis.cbam import cbam_cost, hourly_matching, matching_shares
 from silkgrid.analysis.costs import cost_by_country, cost_by_node_technology, curtailment, emissions
 from silkgrid.analysis.exports import EU_NODES, delivered_cost, delivery_duration_curve, eu_deliveries, link_utilisation
 from silkgrid.analysis.market import capture_prices, congestion_rent, price_statistics
-from silkgrid.errors import SilkGridError
-from silkgrid.results import Result, _clean
+from silkgrid.core.errors import SilkGridError
+from silkgrid.core.jsonsafe import clean
+from silkgrid.results import Result
 from silkgrid.scenario.schema import Scenario
 
 
@@ -63,7 +64,7 @@ def corridor_metrics(result: Result, scenario: Scenario) -> tuple[dict, dict[str
             answers["notes"].append(f"delivered cost / CBAM not computed: {exc}")
     else:
         answers["notes"].append(f"delivered cost / CBAM not computed: {how}")
-    return _clean(answers), tables
+    return clean(answers), tables
 
 
 def write_metrics(directory: str | Path, result: Result, scenario: Scenario) -> dict:

@@ -36,8 +36,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from silkgrid.core.costs import annuity_factor
 from silkgrid.data.provenance import dataset_dir, load_tables
-from silkgrid.errors import SilkGridError
+from silkgrid.core.errors import SilkGridError
 
 __all__ = ["CorridorDataError", "YEARS", "annual_demand_twh", "build_corridor_scenario", "existing_units",
            "link_table", "market_prices", "node_demand_mwh", "node_peak_mw", "node_records", "parameters",
@@ -496,7 +497,7 @@ def build_corridor_scenario(year: int = 2030, weather_year: int = 1, resolution:
     inv, sto = tech["battery_inverter"], tech["battery_storage"]
     # one lifetime per technology in the schema: the inverter (10 yr) is priced as the
     # capex with the same annuity over the storage lifetime
-    af = _annuity(rate, inv["lifetime"]) / _annuity(rate, sto["lifetime"])
+    af = annuity_factor(rate, inv["lifetime"]) / annuity_factor(rate, sto["lifetime"])
     technologies = [
         gen_tech("onwind", "wind", "onwind"), gen_tech("offwind", "wind", "offwind"),
         gen_tech("offwind_float", "wind", "offwind_float"),
@@ -621,10 +622,6 @@ def build_corridor_scenario(year: int = 2030, weather_year: int = 1, resolution:
         "policies": {"co2_price_eur_per_t": float(co2_price if co2_price is not None
                                                   else params["corridor_co2_price"])},
     }
-
-
-def _annuity(rate: float, years: float) -> float:
-    return 1.0 / years if rate == 0 else rate / (1.0 - (1.0 + rate) ** (-years))
 
 
 def write_corridor_scenario(directory: str | Path, **kwargs: Any) -> Path:

@@ -10,7 +10,7 @@ network ``n.optimize()`` (PyPSA's default ``include_objective_constant=True``) r
 same objective as ``silkgrid.solve(scenario).objective``.
 
 Both directions are exact or refuse: whatever cannot be represented exactly raises
-:class:`PyPSAConversionError` (a :class:`~silkgrid.errors.ScenarioError`) naming the
+:class:`PyPSAConversionError` (a :class:`~silkgrid.core.errors.ScenarioError`) naming the
 component, the element and the attribute -- nothing is dropped silently.  The mapping is
 documented in ``docs/interop.md``.
 
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from silkgrid.errors import ScenarioError
+from silkgrid.core.errors import ScenarioError
 from silkgrid.scenario import schema as _schema
 from silkgrid.scenario.schema import HOURS_PER_YEAR, Scenario
 

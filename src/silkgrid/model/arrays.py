@@ -11,13 +11,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from silkgrid.scenario.schema import Scenario, Technology, annuity_factor
+from silkgrid.core.costs import energy_cost_per_mwh_yr, link_cost_per_mw_yr, power_cost_per_mw_yr
+from silkgrid.core.units import COST, EUR, MW
+from silkgrid.scenario.paths import border_bounds, contracted_efficiencies, producer_positions, resolve_path
+from silkgrid.scenario.schema import Scenario
 from silkgrid.scenario.timeseries import Snapshots, make_snapshots
-
-MW = 1e-3  #: MW -> GW
-EUR = 1e-6  #: EUR -> MEUR
-COST = 1e-3  #: EUR/MWh (or EUR/MW/yr, EUR/t) -> MEUR/GWh (MEUR/GW/yr, MEUR/kt)
-
 
 def _hourly(values: list, hours: int) -> np.ndarray:
     """Stack constants and hourly arrays into a (n, hours) array."""
@@ -25,22 +23,6 @@ def _hourly(values: list, hours: int) -> np.ndarray:
     for i, v in enumerate(values):
         out[i] = v
     return out
-
-
-def power_cost_per_mw_yr(tech: Technology, rate: float) -> tuple[float, float]:
-    """(annualised cost of new capacity, yearly cost of existing capacity), EUR/MW/yr."""
-    if tech.annualised_cost_eur_per_mw_yr is not None:
-        return tech.annualised_cost_eur_per_mw_yr, tech.annualised_cost_eur_per_mw_yr
-    fixed = tech.fixed_om_eur_per_kw_yr * 1e3
-    return tech.capex_eur_per_kw * 1e3 * annuity_factor(rate, tech.lifetime_years) + fixed, fixed
-
-
-def energy_cost_per_mwh_yr(tech: Technology, rate: float) -> tuple[float, float]:
-    """(annualised cost of new energy capacity, yearly cost of existing), EUR/MWh/yr."""
-    if tech.energy_annualised_cost_eur_per_mwh_yr is not None:
-        return tech.energy_annualised_cost_eur_per_mwh_yr, tech.energy_annualised_cost_eur_per_mwh_yr
-    fixed = tech.energy_fixed_om_eur_per_kwh_yr * 1e3
-    return tech.energy_capex_eur_per_kwh * 1e3 * annuity_factor(rate, tech.lifetime_years) + fixed, fixed
 
 
 @dataclass
@@ -146,18 +128,15 @@ class NetworkArrays:
 def cbam_path_arrays(sc: Scenario) -> dict:
     """The CBAM-matching arrays of ``policies`` (empty dict when the policy is off).
 
-    Uses the path orientation and producer efficiencies of ``silkgrid.analysis.cbam`` so the
-    constraint and the ex-post ``hourly_matching`` share one definition.  Raises
-    :class:`~silkgrid.errors.SilkGridError` for a broken path or a producer off the path.
+    Uses the path orientation and producer efficiencies of :mod:`silkgrid.scenario.paths`, as
+    the ex-post ``silkgrid.analysis.hourly_matching`` does: one definition for both.  Raises
+    :class:`~silkgrid.core.errors.SilkGridError` for a broken path or a producer off the path.
     """
     pol = sc.policies
     if not pol.cbam_hourly_matching:
         return {}
-    from silkgrid.analysis._common import resolve_path  # lazy: analysis sits above the model
-    from silkgrid.analysis.cbam import _contracted, border_bounds, producer_positions
-
     steps = resolve_path(sc, pol.cbam_path)
-    effs = _contracted(sc, steps, pol.cbam_contracted_generators)
+    effs = contracted_efficiencies(sc, steps, pol.cbam_contracted_generators)
     position = producer_positions(sc, steps, pol.cbam_contracted_generators)
     gidx = {g.id: i for i, g in enumerate(sc.generators)}
     lidx = [ln.id for ln in sc.links]
@@ -242,20 +221,10 @@ def build_arrays(sc: Scenario, snapshots: Snapshots | None = None) -> NetworkArr
     # links
     links = sc.links
 
-    def link_cost(ln) -> float:
-        if ln.annualised_cost_eur_per_mw_yr is not None:
-            return ln.annualised_cost_eur_per_mw_yr
-        capex = ln.capex_eur_per_mw + ln.capex_eur_per_mw_km * ln.length_km
-        return capex * (annuity_factor(rate, ln.lifetime_years) + ln.fixed_om_pct_per_yr / 100.0)
-
-    def link_fixed(ln) -> float:
-        if ln.annualised_cost_eur_per_mw_yr is not None:
-            return ln.annualised_cost_eur_per_mw_yr
-        return (ln.capex_eur_per_mw + ln.capex_eur_per_mw_km * ln.length_km) * ln.fixed_om_pct_per_yr / 100
-
+    l_costs = [link_cost_per_mw_yr(ln, rate) for ln in links]
     link_cap = _capacity([ln.capacity_mw for ln in links], [ln.extendable for ln in links],
                          [ln.min_capacity_mw for ln in links], [ln.max_capacity_mw for ln in links],
-                         [link_cost(ln) for ln in links], [link_fixed(ln) for ln in links], MW)
+                         [c[0] for c in l_costs], [c[1] for c in l_costs], MW)
 
     # loads and markets
     ue = sc.unserved_energy

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from silkgrid.model import blocks
-from silkgrid.model.arrays import MW, NetworkArrays, build_arrays
+from silkgrid.core.units import MW
+from silkgrid.model.arrays import NetworkArrays, build_arrays
 from silkgrid.model.lp import LinearProgram
 from silkgrid.scenario.schema import Scenario
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy.signal import lfilter
 
-from silkgrid.errors import SilkGridError
+from silkgrid.core.errors import SilkGridError
 
 HOURS_PER_YEAR = 8760
 EARTH_RADIUS_KM = 6371.0088

@@ -1,6 +1,6 @@
 """Load scenario files: YAML, ``extends:`` inheritance, profile CSVs, validation.
 
-Errors are raised as :class:`~silkgrid.errors.ScenarioError` naming the file, the field
+Errors are raised as :class:`~silkgrid.core.errors.ScenarioError` naming the file, the field
 path and the fix, never as a traceback.
 """
 
@@ -19,7 +19,8 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from silkgrid.errors import ScenarioError, SilkGridError
+from silkgrid.core.errors import ScenarioError, SilkGridError
+from silkgrid.scenario.paths import contracted_efficiencies, resolve_path
 from silkgrid.scenario.schema import MAX_NUMBER, ProfileRef, Scenario
 
 #: Sections that are lists of elements with an ``id``; ``extends`` merges them by id.
@@ -436,10 +437,8 @@ def _check_cbam_policy(sc: Scenario, need) -> None:
                             field="policies.cbam_path",
                             fix="list the link ids from the origin node to the EU landing node, "
                                 "e.g. [caspian_hvdc, az_ge_500kv, black_sea_hvdc]")
-    from silkgrid.model.arrays import cbam_path_arrays  # lazy: the model imports the schema
-
     try:
-        cbam_path_arrays(sc)
+        contracted_efficiencies(sc, resolve_path(sc, pol.cbam_path), pol.cbam_contracted_generators)
     except SilkGridError as exc:
         field = ("policies.cbam_contracted_generators" if "contracted generator" in str(exc)
                  else "policies.cbam_path")

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-HOURS_PER_YEAR = 8760.0
+from silkgrid.core.units import HOURS_PER_YEAR
 
 
 class ProfileRef(BaseModel):
@@ -525,11 +525,3 @@ class Scenario(_Strict):
         for n in self.nodes:
             seen.setdefault(n.country, None)
         return list(seen)
-
-
-def annuity_factor(rate: float, years: float) -> float:
-    """Capital recovery factor: yearly payment per unit of investment."""
-    if rate == 0:
-        return 1.0 / years
-    return rate / (1.0 - (1.0 + rate) ** (-years))
-

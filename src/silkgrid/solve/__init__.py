@@ -1,6 +1,7 @@
-"""Solver back-ends and the end-to-end ``solve``."""
+"""Solver back-ends, the decomposition and :func:`solve_scenario` (scenario in, solved LP out)."""
 
-from silkgrid.solve.api import solve
-from silkgrid.solve.lp import LPSolution, solve_lp
+from silkgrid.solve.api import SolvedModel, solve_scenario
+from silkgrid.solve.lp import solve_lp
+from silkgrid.solve.solution import LPSolution
 
-__all__ = ["LPSolution", "solve", "solve_lp"]
+__all__ = ["LPSolution", "SolvedModel", "solve_lp", "solve_scenario"]

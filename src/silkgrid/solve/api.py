@@ -1,19 +1,21 @@
-"""Scenario in, :class:`~silkgrid.results.Result` out."""
+"""Scenario in, solved LP out: :func:`solve_scenario` builds the LP, picks the method and solves.
+
+The solution stays in LP units here; :mod:`silkgrid.results` turns it into a ``Result``.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from pathlib import Path
+from dataclasses import dataclass
 
-from silkgrid.model.build import build_model
-from silkgrid.results import Result, extract, network_info
-from silkgrid.scenario.loader import load_scenario
+from silkgrid.model.build import BuiltModel, build_model
 from silkgrid.scenario.schema import Scenario, SolverOptions
 from silkgrid.solve.benders import IterationHook
 from silkgrid.solve.decomposed import build_aggregated, solve_decomposed
 from silkgrid.solve.diagnose import plain_message
-from silkgrid.solve.lp import LPSolution, solve_lp
+from silkgrid.solve.lp import solve_lp
+from silkgrid.solve.solution import LPSolution
 
 #: Called with a stage name ("build", "solve", "results") as each stage starts.
 ProgressHook = Callable[[str], None]
@@ -34,21 +36,38 @@ def choose_method(opts: SolverOptions, n_variables: int) -> str:
     return "monolithic" if n_variables <= AUTO_MONOLITHIC_MAX_VARIABLES else "decomposed"
 
 
-def solve(scenario: Scenario | str | Path | dict, *, options: SolverOptions | dict | None = None,
-          progress: ProgressHook | None = None, on_iteration: IterationHook | None = None) -> Result:
-    """Build and solve a scenario.
+@dataclass
+class SolvedModel:
+    """A scenario's LP, built and solved (LP units), with the facts ``summary.json`` reports."""
 
-    ``options`` (a :class:`SolverOptions` or a dict of its fields) override the scenario's
-    ``solver`` section.  A non-optimal outcome returns a Result whose ``status`` and
-    ``message`` say what happened; it does not raise.  ``on_iteration`` receives the bounds
-    of each iteration of the decomposed method.
-    """
-    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    opts = sc.solver
+    scenario: Scenario
+    built: BuiltModel
+    solution: LPSolution
+    message: str
+    """Plain-language outcome (why it is not optimal, where it is not)."""
+    solver: dict
+    """Method, algorithm, times, problem size, iterations and the proven bounds (EUR)."""
+
+
+def resolve_options(sc: Scenario, options: SolverOptions | dict | None) -> SolverOptions:
+    """The scenario's ``solver`` section with ``options`` (an object, or a dict of fields) over it."""
     if isinstance(options, SolverOptions):
-        opts = options
-    elif options:
-        opts = SolverOptions.model_validate({**sc.solver.model_dump(), **options})
+        return options
+    if options:
+        return SolverOptions.model_validate({**sc.solver.model_dump(), **options})
+    return sc.solver
+
+
+def solve_scenario(sc: Scenario, *, options: SolverOptions | dict | None = None,
+                   progress: ProgressHook | None = None,
+                   on_iteration: IterationHook | None = None) -> SolvedModel:
+    """Build and solve a loaded scenario by the method ``options`` (over ``sc.solver``) chooses.
+
+    A non-optimal outcome does not raise: ``solution.status`` and ``message`` say what happened.
+    ``progress`` is called with "build", "solve" and "results" as each stage starts;
+    ``on_iteration`` receives the bounds of each iteration of the decomposed method.
+    """
+    opts = resolve_options(sc, options)
     step = progress or (lambda stage: None)
     step("build")
     if opts.method == "aggregated":  # the hourly LP is never needed
@@ -89,9 +108,7 @@ def solve(scenario: Scenario | str | Path | dict, *, options: SolverOptions | di
         solver["segments"] = opts.segments
         solver["approximate"] = ("time-segmented LP: no bound on the hourly optimum; "
                                  "see docs/aggregation.md for its measured error")
-    res = extract(sc.name, built, sol, message, solver, weather=sc.weather)
-    res.network = network_info(sc)
-    return res
+    return SolvedModel(scenario=sc, built=built, solution=sol, message=message, solver=solver)
 
 
 def _bounds(method: str, sol: LPSolution, opts: SolverOptions, facts: dict) -> dict:

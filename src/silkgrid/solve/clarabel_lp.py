@@ -31,7 +31,7 @@ import scipy.sparse as sp
 
 from silkgrid.model.lp import LinearProgram
 from silkgrid.scenario.schema import SolverOptions
-from silkgrid.solve.lp import LPSolution
+from silkgrid.solve.solution import LPSolution
 
 
 @dataclass

@@ -24,7 +24,8 @@ from silkgrid.model.lp import LinearProgram
 from silkgrid.scenario.schema import Scenario, SolverOptions
 from silkgrid.solve.benders import BendersResult, IterationHook, benders
 from silkgrid.solve.executor import Executor, make_executor
-from silkgrid.solve.lp import LPSolution, solve_lp
+from silkgrid.solve.lp import solve_lp
+from silkgrid.solve.solution import LPSolution
 from silkgrid.solve.partition import Partition, partition, window_ids
 
 MEUR = 1e6

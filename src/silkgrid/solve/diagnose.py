@@ -17,7 +17,7 @@ from silkgrid.model.build import BuiltModel
 from silkgrid.model.lp import LinearProgram
 from silkgrid.scenario.schema import SolverOptions
 from silkgrid.solve.highs import configure, new_highs, pass_arrays
-from silkgrid.solve.lp import LPSolution
+from silkgrid.solve.solution import LPSolution
 
 import highspy
 

@@ -10,7 +10,7 @@ import scipy.sparse as sp
 
 from silkgrid.model.lp import LinearProgram
 from silkgrid.scenario.schema import LP_ALGORITHMS, SolverOptions
-from silkgrid.solve.lp import LPSolution
+from silkgrid.solve.solution import LPSolution
 
 _STATUS = {
     highspy.HighsModelStatus.kOptimal: "optimal",

@@ -23,9 +23,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import ValidationError
 
-from silkgrid import report as rep
-from silkgrid.errors import ScenarioError, SilkGridError
-from silkgrid.formatting import fmt_emissions, fmt_energy, fmt_eur
+from silkgrid.report import html as rep
+from silkgrid.core.errors import ScenarioError, SilkGridError
+from silkgrid.report.formatting import fmt_emissions, fmt_energy, fmt_eur
 from silkgrid.web.jobs import JobQueue, Registry
 from silkgrid.web.knobs import Knobs, RunRequest
 

@@ -32,7 +32,7 @@ class ResultEntry:
     def data(self) -> dict:
         """``read_dir`` data, read once and cached (results directories do not change)."""
         if self._data is None:
-            from silkgrid.results import read_dir
+            from silkgrid.report.html import read_dir
 
             self._data = read_dir(self.path)
         return self._data
@@ -40,7 +40,7 @@ class ResultEntry:
     def scenario(self):
         """(scenario or None, why) for the cost and CBAM panels."""
         if self._scenario is None:
-            from silkgrid.report import reload_scenario
+            from silkgrid.report.html import reload_scenario
 
             self._scenario = reload_scenario(self.data()) if self.data()["network"] else (None, "no network.json")
         return self._scenario
@@ -56,7 +56,7 @@ class Registry:
 
     def add(self, path: Path, *, label: str | None = None, origin: str = "given", scenario=None,
             why: str = "") -> ResultEntry:
-        from silkgrid.errors import SilkGridError
+        from silkgrid.core.errors import SilkGridError
 
         path = Path(path).resolve()
         if not (path / "summary.json").is_file():
@@ -151,7 +151,7 @@ class JobQueue:
             try:
                 self._run(job)
             except Exception as exc:  # noqa: BLE001 - shown to the user on the page
-                from silkgrid.errors import ScenarioError
+                from silkgrid.core.errors import ScenarioError
 
                 job.state = "failed"
                 job.error = exc.message if isinstance(exc, ScenarioError) else f"{type(exc).__name__}: {exc}"
@@ -164,7 +164,7 @@ class JobQueue:
 
     def _run(self, job: Job) -> None:
         from silkgrid.analysis.metrics import write_metrics
-        from silkgrid.solve.api import solve
+        from silkgrid.results import solve
 
         job.state = "running"
         job.stage = "build"

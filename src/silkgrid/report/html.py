@@ -12,15 +12,16 @@ PosixPath('results/example/report.html')
 from __future__ import annotations
 
 import html
+import json
 import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from silkgrid.errors import SilkGridError
-from silkgrid.formatting import fmt_energy, fmt_eur
-from silkgrid.results import Result, read_dir
+from silkgrid.core.errors import SilkGridError
+from silkgrid.report.formatting import fmt_energy, fmt_eur
+from silkgrid.results import Result
 
 __all__ = ["build_html", "write_report", "TECH_COLOURS"]
 
@@ -235,41 +236,27 @@ def price_duration(data: dict) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     return out
 
 
+def read_dir(path: str | Path) -> dict:
+    """A result directory as the plain data the panels draw from (``result`` holds the Result)."""
+    res = Result.from_dir(path)
+    summary = json.loads((Path(path) / "summary.json").read_text())
+    weights = pd.Series(res.weights, index=res.snapshots, name="weight_h", dtype=float) if len(res.snapshots) else None
+    return {"path": Path(path), "summary": summary, "network": res.network, "weights": weights,
+            "tables": res.tables, "hourly": res.hourly, "result": res}
+
+
 def as_result(data: dict) -> Result:
-    """A :class:`Result` rebuilt from :func:`~silkgrid.results.read_dir` data (for the analysis
-    functions, which take a Result)."""
-    s = data["summary"]
-    idx = next(iter(data["hourly"].values())).index
-    w = data["weights"].to_numpy() if data["weights"] is not None else np.full(
-        len(idx), s["snapshots"]["hours_per_year_weight"] / max(len(idx), 1))
-    return Result(scenario_name=s["scenario"], status=s["status"], message=s.get("message", ""),
-                  objective=s.get("objective_eur"), objective_constant=s.get("fixed_cost_existing_eur") or 0.0,
-                  snapshots=pd.DatetimeIndex(idx), weights=np.asarray(w, dtype=float), tables=data["tables"],
-                  hourly=data["hourly"], weather=s.get("weather", ""))
+    """The :class:`Result` behind :func:`read_dir` data."""
+    return data["result"]
 
 
 def reload_scenario(data: dict):
-    """The scenario behind a results directory, reloaded from the source recorded in
-    ``network.json``; returns ``(scenario or None, reason)``."""
-    meta = data["network"].get("scenario", {})
-    source = meta.get("source")
-    if not source or source == "<dict>":
-        return None, ("the scenario was given in memory (not as a file or data-set name), so its cost data "
-                      "cannot be reloaded; write the report with 'silkgrid run --report' or "
-                      "silkgrid.report.write_report(DIR, scenario=...)")
-    try:
-        from silkgrid.scenario.loader import load_scenario
-        from silkgrid.scenario.schema import Time
-
-        sc = load_scenario(source)
-        if meta.get("time"):
-            sc.time = Time.model_validate(meta["time"])
-    except Exception as exc:  # noqa: BLE001 - reported in the panel
-        return None, f"the scenario '{source}' could not be reloaded ({type(exc).__name__}: {exc})"
-    ids = set(data["tables"]["generators"]["id"]) if "generators" in data["tables"] else set()
-    if ids != {g.id for g in sc.generators} or {ln.id for ln in sc.links} != set(data["tables"]["links"]["id"]):
-        return None, f"the scenario '{source}' no longer has the elements of this result (was it edited?)"
-    return sc, f"cost data reloaded from '{source}'"
+    """(the scenario the result solved, or None, and why) from the result directory itself."""
+    sc = data["result"].scenario
+    if sc is None:
+        return None, ("the result directory holds no scenario.json (written by an older SilkGrid); "
+                      "run the scenario again to get the cost and CBAM panels")
+    return sc, f"cost data from the scenario '{sc.name}' as solved"
 
 
 def cbam_path(scenario) -> tuple[tuple[str, ...] | None, str]:

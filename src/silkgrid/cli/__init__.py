@@ -36,7 +36,7 @@ from rich import box
 from rich.table import Table
 
 from silkgrid.scenario.schema import LP_ALGORITHMS
-from silkgrid.formatting import (fmt_emissions, fmt_energy, fmt_eur_per_yr, fmt_mw, fmt_price,
+from silkgrid.report.formatting import (fmt_emissions, fmt_energy, fmt_eur_per_yr, fmt_mw, fmt_price,
                                  fmt_seconds)
 
 #: Data set used when no scenario is named (a packaged data set name).
@@ -131,7 +131,7 @@ def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from silkgrid.errors import ScenarioError, SilkGridError, SolveError
+        from silkgrid.core.errors import ScenarioError, SilkGridError, SolveError
 
         try:
             return func(*args, **kwargs)
@@ -542,7 +542,7 @@ def run(
         "--report", help="Also write the HTML report (OUT/report.html) and PNG charts (OUT/figures/).")] = False,
 ) -> None:
     """Build and solve a scenario; write summary.json and Parquet tables to --out."""
-    from silkgrid.solve.api import solve
+    from silkgrid.results import solve
 
     out_path = _check_out(out, force=force)
     res = _check_resolution(resolution)
@@ -672,7 +672,7 @@ def print_answers(answers: dict, console: Console) -> None:
 # ----------------------------------------------------------------------------------------
 def _solve_counterfactual(sc, result, overrides: dict[str, Any], eu_factor: float | None = None) -> dict:
     from silkgrid.analysis.counterfactual import co2_avoided
-    from silkgrid.solve.api import solve
+    from silkgrid.results import solve
 
     return co2_avoided(sc, lambda s: solve(s, options=overrides or None), result=result,
                        eu_displaced_factor_t_per_mwh=eu_factor)
@@ -682,7 +682,7 @@ def _write_counterfactual(directory: Path, cf: dict) -> Path:
     import json
 
     from silkgrid.analysis.counterfactual import COUNTERFACTUAL_FILE
-    from silkgrid.results import _clean
+    from silkgrid.core.jsonsafe import clean as _clean
 
     path = Path(directory) / COUNTERFACTUAL_FILE
     path.write_text(json.dumps(_clean(cf), indent=2) + "\n")
