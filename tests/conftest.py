@@ -48,3 +48,23 @@ def _profile_cache(tmp_path_factory):
     yield
     mp.undo()
 
+
+
+# every result any test solves is checked for physical consistency (silkgrid.results.check):
+# energy balance per node and snapshot, capacity and storage limits, storage continuity
+import silkgrid.results.api as _results_api  # noqa: E402
+from silkgrid.results.check import assert_consistent  # noqa: E402
+
+_real_extract = _results_api.extract
+
+
+def _checked_extract(solved):
+    result = _real_extract(solved)
+    assert_consistent(result)
+    return result
+
+
+@pytest.fixture(autouse=True)
+def _consistent_results(monkeypatch):
+    """Run the result checker on every result that ``silkgrid.solve`` (and so the CLI) returns."""
+    monkeypatch.setattr(_results_api, "extract", _checked_extract)

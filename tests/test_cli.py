@@ -383,7 +383,7 @@ def test_formatting(func, value, text):
 # ----------------------------------------------------------------------------------------
 def _env() -> dict:
     env = {k: v for k, v in os.environ.items() if k != cli.DEBUG_ENV}
-    src = str(Path(cli.__file__).resolve().parents[1])
+    src = str(Path(cli.__file__).resolve().parents[2])
     env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
     return env
 

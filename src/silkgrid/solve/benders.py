@@ -415,7 +415,7 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
                         "master_lower": master_lower, "lagrangian": lagr, "value": value,
                         "repaired": was_repaired})
         if on_iteration:
-            on_iteration(history[-1])
+            on_iteration({**history[-1], "target_gap": gap})
         if cur_gap <= gap:
             status, message = "optimal", f"proven relative gap {cur_gap:.2e} <= {gap:g}"
             break

@@ -17,6 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from silkgrid.core.errors import ScenarioError
+from silkgrid.workflows import RunSpec, plan_verdict
+from silkgrid.workflows import run as run_workflow
+
 __all__ = ["Registry", "ResultEntry", "Job", "JobQueue"]
 
 
@@ -87,6 +91,8 @@ class Job:
     spec: dict = field(repr=False, default_factory=dict)
     """The scenario dict that was validated (written to ``web_run.json`` for reproducibility)."""
     state: str = "queued"  # queued | running | done | failed
+    verdict: str = ""
+    """What the plan is: "optimal", or "feasible plan (...), proven within G of the optimum"."""
     stage: str = ""
     error: str = ""
     result_id: str | None = None
@@ -95,7 +101,8 @@ class Job:
 
     def as_json(self) -> dict:
         return {"id": self.id, "label": self.label, "state": self.state, "stage": self.stage,
-                "error": self.error, "result_id": self.result_id, "knobs": self.knobs}
+                "error": self.error, "verdict": self.verdict, "result_id": self.result_id,
+                "knobs": self.knobs}
 
 
 _SLUG = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -104,8 +111,9 @@ _SLUG = re.compile(r"[^A-Za-z0-9_.-]+")
 class JobQueue:
     """Runs queued scenarios one after another in a single daemon worker thread.
 
-    Each finished run is written like a CLI run (``Result.to_dir`` plus ``write_metrics``) to
-    ``runs_dir/<job id>-<label>`` and added to the registry.
+    Each run goes through :func:`silkgrid.workflows.run` like a CLI run (result directory plus
+    corridor metrics) into ``runs_dir/<job id>-<label>``; a run with a plan (optimal, or
+    feasible with its proven gap) is added to the registry, labelled as such.
     """
 
     def __init__(self, registry: Registry, runs_dir: Path, *, max_jobs: int = 200) -> None:
@@ -151,8 +159,6 @@ class JobQueue:
             try:
                 self._run(job)
             except Exception as exc:  # noqa: BLE001 - shown to the user on the page
-                from silkgrid.core.errors import ScenarioError
-
                 job.state = "failed"
                 job.error = exc.message if isinstance(exc, ScenarioError) else f"{type(exc).__name__}: {exc}"
                 job.stage = "failed"
@@ -163,25 +169,20 @@ class JobQueue:
                 job.scenario = None  # free the memory
 
     def _run(self, job: Job) -> None:
-        from silkgrid.analysis.metrics import write_metrics
-        from silkgrid.results import solve
-
+        """One run through :func:`silkgrid.workflows.run`, the CLI's workflow and plan-acceptance rule."""
         job.state = "running"
-        job.stage = "build"
-        result = solve(job.scenario, progress=lambda stage: setattr(job, "stage", stage))
-        job.stage = "write"
         out = self.runs_dir / f"{job.id}-{_SLUG.sub('_', job.label)[:60]}"
-        written = result.to_dir(out)
+        spec = RunSpec(scenario=job.spec, out=str(out))
+        outcome = run_workflow(spec, scenario=job.scenario, progress=lambda stage: setattr(job, "stage", stage))
+        written = outcome.directory
         (written / "web_run.json").write_text(json.dumps({"knobs": job.knobs, "scenario": job.spec}, indent=1,
                                                          default=str) + "\n")
-        if not result.optimal:
+        accepted, job.verdict = plan_verdict(outcome.result)
+        if not accepted:
             job.state = "failed"
-            job.error = f"not optimal ({result.status}): {result.message}"
+            job.error = job.verdict
             return
-        job.stage = "metrics"
-        write_metrics(written, result, job.scenario)
-        entry = self.registry.add(written, label=f"{job.id}: {job.label}", origin="run", scenario=job.scenario,
-                                  why=f"cost data from the scenario '{job.scenario.name}' as solved")
+        entry = self.registry.add(written, label=f"{job.id}: {job.label}", origin="run")
         job.result_id = entry.id
         job.stage = "done"
         job.state = "done"

@@ -111,7 +111,8 @@ function jobItem(job) {
   li.replaceChildren();
   li.appendChild(el("b", `${job.id} ${job.label}: `));
   if (job.state === "done") {
-    li.appendChild(document.createTextNode("done → "));
+    const plan = job.verdict && job.verdict !== "optimal" ? ` (${job.verdict})` : "";
+    li.appendChild(document.createTextNode(`done${plan} → `));
     const a = el("a", job.result_id);
     a.href = "/results/" + encodeURIComponent(job.result_id);
     li.appendChild(a);

@@ -1,0 +1,240 @@
+"""The tables ``silkgrid run`` prints: headline, capacities, flows, prices, corridor answers."""
+
+from __future__ import annotations
+
+import pandas as pd
+from rich import box
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from silkgrid.report.formatting import fmt_emissions, fmt_energy, fmt_eur_per_yr, fmt_mw, fmt_price, fmt_seconds
+from silkgrid.results import Result
+
+
+def _capacity_rows(result: Result) -> list[tuple[str, str, float, float, float, str, str]]:
+    rows = []
+    g = result.tables.get("generators")
+    if g is not None and len(g):
+        agg = g.groupby("technology", sort=False)[
+            ["existing_mw", "new_mw", "total_mw", "generation_mwh", "curtailment_mwh"]].sum()
+        for tech, r in agg.iterrows():
+            rows.append((str(tech), "generator", r.existing_mw, r.new_mw, r.total_mw,
+                         fmt_energy(r.generation_mwh), fmt_energy(r.curtailment_mwh)))
+    s = result.tables.get("storage")
+    if s is not None and len(s):
+        agg = s.groupby("technology", sort=False)[
+            ["power_existing_mw", "power_new_mw", "power_total_mw", "discharged_mwh"]].sum()
+        for tech, r in agg.iterrows():
+            rows.append((str(tech), "storage", r.power_existing_mw, r.power_new_mw, r.power_total_mw,
+                         fmt_energy(r.discharged_mwh), "-"))
+    return rows
+
+
+def _gap_text(result: Result) -> str:
+    gap = result.solver.get("gap")
+    return "an unproven amount" if gap is None else f"{gap:.2%}"
+
+
+def print_headline(result: Result, console: Console) -> None:
+    """The short overview printed after ``silkgrid run``."""
+    summ = result.summary
+    solver = summ.get("solver", {})
+    ok = result.has_plan
+    if result.optimal:
+        status = f"[green]{result.status}[/]"
+    elif ok:
+        status = f"[yellow]{result.status}[/]: feasible plan, proven within {_gap_text(result)} of the optimum"
+    else:
+        status = f"[bold red]{result.status}[/]"
+
+    head = Table(title=f"SilkGrid results: {escape(result.scenario_name)}", show_header=False,
+                 title_justify="left", box=None, pad_edge=False)
+    head.add_column("figure", style="bold")
+    head.add_column("value")
+    head.add_row("Status", status)
+    if result.weather:
+        head.add_row("Weather", escape(result.weather))
+    if ok:
+        head.add_row("Total system cost", fmt_eur_per_yr(summ.get("total_cost_eur")))
+        if summ.get("fixed_cost_existing_eur"):
+            head.add_row("  of which fixed cost of existing capacity",
+                         fmt_eur_per_yr(summ.get("fixed_cost_existing_eur")))
+        gen = summ.get("generation_mwh", {})
+        cur = summ.get("curtailment_mwh", {})
+        head.add_row("Demand", fmt_energy(summ.get("demand_mwh")))
+        head.add_row("Generation", fmt_energy(gen.get("total")))
+        head.add_row("Curtailment", fmt_energy(cur.get("total")))
+        head.add_row("Unserved energy", fmt_energy(summ.get("unserved_energy_mwh")))
+        head.add_row("Link losses", fmt_energy(summ.get("link_losses_mwh")))
+        head.add_row("Emissions", fmt_emissions(summ.get("emissions_t")) + " /yr")
+        head.add_row("CO2 price", fmt_price(summ.get("co2_price_eur_per_t"), "EUR/t"))
+        shadow = summ.get("co2_shadow_price_eur_per_t")
+        head.add_row("CO2 cap shadow price", fmt_price(shadow, "EUR/t") if shadow is not None else "no cap")
+        caps = result.tables.get("co2_caps")
+        if caps is not None:
+            for _, r in caps.iterrows():
+                head.add_row(f"  CO2 cap {escape(str(r.country))}",
+                             f"{fmt_emissions(r.cap_t)}, shadow price {fmt_price(r.shadow_price_eur_per_t, 'EUR/t')}")
+    snaps = summ.get("snapshots", {})
+    head.add_row("Snapshots", f"{snaps.get('count', 0):,} (weighted to {snaps.get('hours_per_year_weight', 0):,.0f} h/yr)")
+    head.add_row("Build / solve time",
+                 f"{fmt_seconds(solver.get('build_seconds'))} / {fmt_seconds(solver.get('solve_seconds'))}"
+                 f" ({solver.get('method', '?')}, {solver.get('algorithm', '?')}"
+                 f"{', crossover' if solver.get('crossover') else ''})")
+    if solver.get("method") == "decomposed":
+        dec = solver.get("decomposition", {})
+        bound = (f"proven gap {solver['gap']:.3%}" if solver.get("gap") is not None else "no proven gap")
+        head.add_row("Decomposition", f"{bound} after {dec.get('iterations', 0)} iterations; "
+                                      f"{dec.get('windows', 0)} windows of {dec.get('window_hours', 0)} h "
+                                      f"on {dec.get('workers', 1)} worker(s)")
+        if solver.get("lower_bound") is not None and solver.get("upper_bound") is not None:
+            head.add_row("  objective bounds", f"{fmt_eur_per_yr(solver['lower_bound'])} to "
+                                               f"{fmt_eur_per_yr(solver['upper_bound'])}")
+    elif solver.get("method") == "aggregated":
+        head.add_row("Aggregated", f"[yellow]approximate[/]: {solver.get('segments')} time segments, no bound "
+                                   "on the hourly optimum (docs/aggregation.md)")
+    head.add_row("Problem size", f"{solver.get('variables', 0):,} variables, "
+                                 f"{solver.get('constraints', 0):,} constraints, "
+                                 f"{solver.get('nonzeros', 0):,} non-zeros")
+    console.print(head)
+    if not ok:
+        return
+
+    caps = Table(title="Capacity by technology", title_justify="left", box=box.SIMPLE_HEAD)
+    caps.add_column("Technology", overflow="fold")
+    caps.add_column("Kind")
+    for col in ("Existing MW", "New MW", "Total MW", "Output", "Curtailment"):
+        caps.add_column(col, justify="right")
+    for tech, kind, ex, new, tot, gen, cur in _capacity_rows(result):
+        caps.add_row(escape(tech), kind, fmt_mw(ex), fmt_mw(new), fmt_mw(tot), gen, cur)
+    links = result.tables.get("links")
+    if links is not None and len(links):
+        for _, r in links.iterrows():
+            caps.add_row(escape(f"{r.id} ({r.from_node}->{r.to_node})"), "link", fmt_mw(r.existing_mw),
+                         fmt_mw(r.new_mw), fmt_mw(r.total_mw), "-", "-")
+    if caps.row_count:
+        console.print(caps)
+
+    _print_new_capacity_by_node(result, console)
+    _print_flows(result, console)
+
+    nodes = result.tables.get("nodes")
+    if nodes is not None and len(nodes):
+        prices = Table(title="Nodal prices (marginal cost of demand)", title_justify="left", box=box.SIMPLE_HEAD)
+        prices.add_column("Node", overflow="fold")
+        prices.add_column("Country")
+        prices.add_column("Average", justify="right")
+        prices.add_column("Load-weighted", justify="right")
+        prices.add_column("Unserved", justify="right")
+        for _, r in nodes.iterrows():
+            prices.add_row(escape(str(r.id)), escape(str(r.country)), fmt_price(r.mean_price_eur_per_mwh),
+                           fmt_price(r.load_weighted_price_eur_per_mwh), fmt_energy(r.unserved_mwh))
+        console.print(prices)
+
+
+def _print_new_capacity_by_node(result: Result, console: Console) -> None:
+    """New capacity (MW) by node and technology; storage power included."""
+    g = result.tables.get("generators")
+    s = result.tables.get("storage")
+    frames = []
+    if g is not None and len(g):
+        frames.append(g[["node", "technology", "new_mw"]])
+    if s is not None and len(s):
+        frames.append(s[["node", "technology", "power_new_mw"]].rename(columns={"power_new_mw": "new_mw"}))
+    if not frames:
+        return
+    new = pd.concat(frames).groupby(["node", "technology"], sort=False)["new_mw"].sum()
+    new = new[new > 0.5]  # below 0.5 MW is solver noise at interior-point tolerances
+    if new.empty:
+        console.print("No new generation or storage capacity is built.")
+        return
+    wide = new.unstack(fill_value=0.0)
+    t = Table(title="New capacity by node (MW)", title_justify="left", box=box.SIMPLE_HEAD)
+    t.add_column("Node")
+    for tech in wide.columns:
+        t.add_column(escape(str(tech)), justify="right")
+    for node, row in wide.iterrows():
+        t.add_row(escape(str(node)), *(fmt_mw(v) if v > 0.5 else "-" for v in row))
+    console.print(t)
+
+
+def _print_flows(result: Result, console: Console) -> None:
+    """Exports into external markets and the energy carried by every link."""
+    m = result.tables.get("markets")
+    if m is not None and len(m):
+        t = Table(title="Exports to external markets", title_justify="left", box=box.SIMPLE_HEAD)
+        for col, just in (("Market", "left"), ("Node", "left"), ("Sold", "right"), ("Bought", "right"),
+                          ("Net revenue", "right")):
+            t.add_column(col, justify=just)
+        for _, r in m.iterrows():
+            t.add_row(escape(str(r.id)), escape(str(r.node)), fmt_energy(r.sold_mwh), fmt_energy(r.bought_mwh),
+                      fmt_eur_per_yr(r.revenue_eur))
+        console.print(t)
+    links = result.tables.get("links")
+    if links is not None and len(links):
+        t = Table(title="Link flows (sending end, per year)", title_justify="left", box=box.SIMPLE_HEAD)
+        for col, just in (("Link", "left"), ("Capacity", "right"), ("Forward", "right"), ("Backward", "right"),
+                          ("Losses", "right"), ("Utilisation", "right")):
+            t.add_column(col, justify=just)
+        for _, r in links.iterrows():
+            t.add_row(escape(f"{r.id} ({r.from_node}->{r.to_node})"), fmt_mw(r.total_mw), fmt_energy(r.forward_mwh),
+                      fmt_energy(r.backward_mwh), fmt_energy(r.losses_mwh), f"{r.utilisation:.0%}")
+        console.print(t)
+
+
+
+def print_answers(answers: dict, console: Console) -> None:
+    """Corridor answers from metrics.json: EU deliveries, delivered cost, CBAM matching."""
+    t = Table(title="Corridor answers (metrics.json, metrics/)", title_justify="left", show_header=False,
+              box=None, pad_edge=False)
+    t.add_column("figure", style="bold")
+    t.add_column("value")
+    eu = answers.get("eu_deliveries")
+    if eu:
+        t.add_row(f"Delivered into the EU ({', '.join(eu['eu_nodes'])})",
+                  f"{fmt_energy(eu.get('delivered_mwh'))} /yr net, peak {fmt_mw(eu.get('peak_delivery_mw'))} MW")
+    path = answers.get("export_path", {})
+    if path.get("links"):
+        t.add_row("Export path", escape(" -> ".join(path["links"]) + f" ({path.get('chosen', '')})"))
+    dc = answers.get("delivered_cost")
+    if dc:
+        segs = ", ".join(f"{k} {v:.1f}" for k, v in (dc.get("segments_eur_per_mwh") or {}).items() if v is not None)
+        cost = dc.get("delivered_cost_eur_per_mwh")
+        t.add_row("Delivered cost at the landing point",
+                  f"{fmt_price(cost)} ({escape(segs)})" if cost is not None else "n/a (nothing delivered over the path)")
+    cb = answers.get("cbam")
+    if cb:
+        share = cb.get("matched_share")
+        flag = " [assumed default factor]" if cb.get("default_factor_is_assumption") else ""
+        t.add_row("CBAM hourly matched share", "n/a" if share is None else f"{share:.1%}")
+        t.add_row("CBAM certificates: default / with matching",
+                  f"{fmt_eur_per_yr(cb.get('default_certificate_cost_eur'))} / "
+                  f"{fmt_eur_per_yr(cb.get('matched_certificate_cost_eur'))}{escape(flag)}")
+    for note in answers.get("notes", []):
+        t.add_row("Note", escape(note))
+    if t.row_count:
+        console.print(t)
+
+
+
+def print_counterfactual(cf: dict, console: Console) -> None:
+    """CO2 avoided by the new links and the implied abatement cost (``run --counterfactual``)."""
+    t = Table(title="Counterfactual: no new links", show_header=False, title_justify="left", box=None,
+              pad_edge=False)
+    t.add_column("figure", style="bold")
+    t.add_column("value")
+    t.add_row("Emissions with / without new links",
+              f"{fmt_emissions(cf.get('emissions_with_t'))} / {fmt_emissions(cf.get('emissions_without_t'))} per yr")
+    t.add_row("CO2 avoided in the modelled region", fmt_emissions(cf.get("co2_avoided_in_region_t")) + " /yr")
+    displaced = cf.get("eu_displaced_t")
+    t.add_row("Displaced in importing markets",
+              fmt_emissions(displaced) + " /yr" if displaced is not None else "not counted (no factor given)")
+    t.add_row("CO2 avoided", fmt_emissions(cf.get("co2_avoided_t")) + " /yr")
+    t.add_row("System cost difference (with - without)", fmt_eur_per_yr(cf.get("cost_difference_eur")))
+    abate = cf.get("abatement_cost_eur_per_t")
+    t.add_row("Implied abatement cost", fmt_price(abate, "EUR/t") if abate is not None else "n/a (no CO2 avoided)")
+    console.print(t)
+    for note in cf.get("notes", []):
+        console.print(f"Note: {escape(note)}", soft_wrap=True)
+

@@ -1,0 +1,11 @@
+"""Workflows: what the CLI and the web run, as plain functions over picklable specs.
+
+``run(RunSpec(...)) -> RunOutcome``: solve a scenario and write its result directory, corridor
+metrics, counterfactual and report.  Sweeps, reliability runs and pathways build on it.
+"""
+
+from silkgrid.workflows.output import OutputPathError, check_not_inside, check_out
+from silkgrid.workflows.run import RunOutcome, RunSpec, StageHook, plan_verdict, resolve_scenario, run
+
+__all__ = ["OutputPathError", "RunOutcome", "RunSpec", "StageHook", "check_not_inside", "check_out",
+           "plan_verdict", "resolve_scenario", "run"]
