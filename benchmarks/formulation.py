@@ -1,7 +1,7 @@
 """Formulation benchmark: does dense-column splitting help HiGHS's interior point (IPX)?
 
 Extendable capacities appear in one capacity row per snapshot, so they are dense columns
-for interior-point methods.  ``silkgrid.model.transform.split_dense_columns(lp, window)``
+for interior-point methods.  ``split_dense_columns(lp, window)`` (benchmarks/dense_split.py)
 replaces each by one copy per window of snapshots, chained by equality rows (same optimum).
 This script builds each LP once and solves the original and the split versions with IPX,
 no crossover (SilkGrid's default HiGHS settings, via ``silkgrid.solve.highs.configure``),
@@ -31,12 +31,14 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE))
 
 from silkgrid.model.build import build_model  # noqa: E402
-from silkgrid.model.transform import split_dense_columns  # noqa: E402
 from silkgrid.scenario.loader import load_scenario  # noqa: E402
 from silkgrid.scenario.schema import SolverOptions  # noqa: E402
 from silkgrid.solve.highs import configure, new_highs, pass_arrays  # noqa: E402
+
+from dense_split import split_dense_columns  # noqa: E402
 
 DEFAULT_CASES = ("corridor-24h", "corridor-12h", "synthetic-8x2190")
 

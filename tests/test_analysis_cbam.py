@@ -5,12 +5,16 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
 import silkgrid
-from silkgrid.analysis import DEFAULT_EMISSION_FACTORS, cbam_cost, hourly_matching, matching_shares
+from silkgrid.analysis import cbam_cost, hourly_matching, matching_shares
 from silkgrid.core.errors import SilkGridError
+from silkgrid.data.corridor_meta import cbam_default_factors
+from silkgrid.data.provenance import load_tables
 
 REL, ABS = 1e-6, 1e-6
 
@@ -111,11 +115,18 @@ def test_cbam_contracting_gas_counts_its_actual_emissions(solved):
 
 
 def test_default_factors_are_flagged_and_errors(solved):
+    """Without a corridor section the factors are the proxies of the corridor data set's sourced table."""
     res, sc = solved
-    assert all(f["assumption"] for f in DEFAULT_EMISSION_FACTORS.values())
+    factors = cbam_default_factors("corridor")
+    assert all(f["assumption"] for f in factors.values())
+    table = load_tables("corridor")["emission_factors"]
+    kz = table[(table["country"] == "KZ") & (table["metric"] == "ifi_operating_margin")].iloc[0]
+    assert factors["KZ"]["t_per_mwh"] == kz["value"] / 1000 == 0.797
+    assert kz["source_id"] in factors["KZ"]["source"]
     out = cbam_cost(res, sc, ["cable"])
-    assert out["default_factor_t_per_mwh"] == DEFAULT_EMISSION_FACTORS["KZ"]["t_per_mwh"]
+    assert out["default_factor_t_per_mwh"] == factors["KZ"]["t_per_mwh"]
     assert out["ets_price_eur_per_t"] == 67.0 and out["warnings"]
+    assert "no corridor.cbam_default_factors" in out["warnings"][-1]
     with pytest.raises(SilkGridError, match="no default CBAM emission factor"):
         cbam_cost(res, sc, ["cable"], origin_country="XX")
     with pytest.raises(SilkGridError, match="not in the scenario"):
@@ -125,6 +136,28 @@ def test_default_factors_are_flagged_and_errors(solved):
     d["generators"].append({"id": "ro_wind", "node": "B", "technology": "pv", "capacity_mw": 1})
     with pytest.raises(SilkGridError, match="not an upstream node"):
         hourly_matching(res, silkgrid.load_scenario(d), ["cable"], contracted=["ro_wind"])
+
+
+def test_corridor_section_gives_path_and_factors(solved):
+    """The scenario's corridor section is the default path and the source of the default factor;
+    a section without the origin country says there is no default factor."""
+    solved_res, _ = solved
+    d = four_hours()
+    d["corridor"] = {"export_path": ["cable"],
+                     "cbam_default_factors": {"KZ": {"t_per_mwh": 0.8, "assumption": False, "source": "test"}}}
+    sc = silkgrid.load_scenario(d)
+    res = copy.copy(solved_res)  # the same solution, carrying the scenario with the section
+    res.scenario = sc
+    out = cbam_cost(res)  # scenario from the result, path and factor from its corridor section
+    assert out["path"] == ["cable"] and out["default_factor_t_per_mwh"] == 0.8
+    assert out["default_factor_source"] == "test" and out["warnings"] == []
+    assert out["default_embedded_emissions_t"] == approx(288)
+    assert hourly_matching(res)["matched_mwh"].sum() == approx(184.5)
+    d["corridor"]["cbam_default_factors"] = {"AZ": {"t_per_mwh": 0.5}}
+    with pytest.raises(SilkGridError, match="no default CBAM emission factor for origin country 'KZ'"):
+        cbam_cost(res, silkgrid.load_scenario(d))
+    with pytest.raises(SilkGridError, match="no corridor.export_path"):
+        cbam_cost(res, silkgrid.load_scenario(four_hours()))
 
 
 def test_no_contracted_producers_matches_nothing(solved):

@@ -128,8 +128,10 @@ def test_eu_deliveries_duration_curve_and_utilisation():
 
 def test_path_errors():
     res, sc = run(chain(2))
+    with pytest.raises(SilkGridError, match="no corridor.export_path"):
+        delivered_cost(res, sc)  # no path given and no corridor section
     with pytest.raises(SilkGridError, match="unknown link"):
-        delivered_cost(res, sc)  # corridor default ids are not in this scenario
+        delivered_cost(res, sc, ["caspian_hvdc", "az_ge_500kv", "black_sea_hvdc"])  # corridor ids, not here
     with pytest.raises(SilkGridError, match="more than once"):
         delivered_cost(res, sc, ["l1", "l1"])
     # l2 traversed backwards (C -> B) then l1 backwards (B -> A): a valid path, but nothing

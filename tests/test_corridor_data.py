@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 import silkgrid
 from silkgrid.data import build
@@ -277,6 +278,59 @@ def test_node_anchors(tables) -> None:
 
 # ----------------------------------------------------------------------------------------
 # the builder
+def test_meta_yaml_points_only_at_table_rows(tmp_path: Path) -> None:
+    folder = _copy_dataset(tmp_path)
+    text = (folder / "meta.yaml").read_text(encoding="utf-8")
+    text = text.replace("{link: black_sea_hvdc,", "{link: black_sea_typo,").replace(
+        "metric: ifi_operating_margin", "metric: no_such_metric").replace("eu_nodes: [RO, HU]", "eu_nodes: [RO, XX]")
+    (folder / "meta.yaml").write_text(text, encoding="utf-8")
+    problems = check_provenance(folder)
+    assert any("'black_sea_typo' is not a row of links.csv" in p for p in problems)
+    assert any("'XX' is not a row of nodes.csv" in p for p in problems)
+    assert any("no rows with metric 'no_such_metric'" in p for p in problems)
+    assert len(problems) == 3
+
+
+def test_corridor_section_comes_from_meta_and_the_factor_table(scenario_2030: dict, tables) -> None:
+    """The scenario's corridor section: ids from meta.yaml, CBAM factors read from emission_factors.csv
+    (the IFI operating margin of every non-EU country, with its source id) -- the values that were
+    hard-coded in the analysis before, unchanged."""
+    meta = yaml.safe_load((dataset_dir("corridor") / "meta.yaml").read_text(encoding="utf-8"))
+    sec = scenario_2030["corridor"]
+    assert sec["export_path"] == [s["link"] for s in meta["export_path"]] == [
+        "caspian_hvdc", "az_ge_500kv", "black_sea_hvdc"]
+    assert sec["segments"] == {"caspian_hvdc": "caspian_cable", "az_ge_500kv": "transit",
+                               "black_sea_hvdc": "black_sea_cable"}
+    assert sec["eu_nodes"] == ["RO", "HU"] and sec["eu_markets"] == ["RO_market", "HU_market"]
+    assert set(sec["eu_markets"]) <= {m["id"] for m in scenario_2030["markets"]}
+    assert sec["capacity_knobs"] == {"caspian": "caspian_hvdc", "black_sea": "black_sea_hvdc"}
+    ef = tables["emission_factors"]
+    rows = ef[(ef["metric"] == "ifi_operating_margin") & ~ef["country"].isin(["RO", "HU"])]
+    factors = sec["cbam_default_factors"]
+    assert {c: f["t_per_mwh"] for c, f in factors.items()} == {r.country: r.value / 1000 for r in rows.itertuples()}
+    assert {c: f["t_per_mwh"] for c, f in factors.items()} == {"KZ": 0.797, "UZ": 0.612, "AZ": 0.534,
+                                                              "GE": 0.289, "TR": 0.376}
+    assert all(f["assumption"] and "ifi_grid_factors" in f["source"] and "emission_factors.csv" in f["source"]
+               for f in factors.values())
+    sc = silkgrid.load_scenario(scenario_2030)
+    assert sc.corridor.export_path == sec["export_path"] and sc.corridor.cbam_default_factors["KZ"].t_per_mwh == 0.797
+
+
+def test_extending_the_corridor_inherits_the_section(scenario_2030: dict) -> None:
+    """``extends`` merges the section as a mapping: a child overrides single fields (lists replace,
+    mappings merge) and ``corridor: null`` removes it."""
+    from silkgrid.scenario.loader import merge_scenarios
+
+    child = {"corridor": {"eu_markets": ["RO_market"], "segments": {"az_ge_500kv": "az_ge"}}}
+    sc = silkgrid.load_scenario(merge_scenarios(scenario_2030, child))
+    assert sc.corridor.eu_markets == ["RO_market"] and sc.corridor.eu_nodes == ["RO", "HU"]
+    assert sc.corridor.segments == {"caspian_hvdc": "caspian_cable", "az_ge_500kv": "az_ge",
+                                    "black_sea_hvdc": "black_sea_cable"}
+    assert sc.corridor.export_path == ["caspian_hvdc", "az_ge_500kv", "black_sea_hvdc"]
+    assert sc.corridor.cbam_default_factors["KZ"].t_per_mwh == 0.797
+    assert silkgrid.load_scenario(merge_scenarios(scenario_2030, {"corridor": None})).corridor is None
+
+
 # ----------------------------------------------------------------------------------------
 def test_scenario_validates_and_has_expected_elements(scenario_2030: dict) -> None:
     sc = silkgrid.load_scenario(scenario_2030)
@@ -362,3 +416,4 @@ def test_write_corridor_scenario_round_trips(tmp_path: Path) -> None:
     b = next(m for m in direct.markets if m.id == "RO_market").price_eur_per_mwh
     assert np.allclose(a, b, rtol=1e-5)
     assert math.isclose(sc.links[0].capacity_mw, 2100)
+    assert sc.corridor == direct.corridor and sc.corridor.export_path

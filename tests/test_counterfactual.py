@@ -115,6 +115,13 @@ def test_co2_avoided_domestic_case():
     assert out["notes"] == []
 
 
+def test_co2_avoided_takes_the_scenario_from_the_result():
+    res = simplex(silkgrid.load_scenario(domestic()))
+    out = co2_avoided(solve_fn=simplex, result=res)  # no scenario: result.scenario
+    assert out["links_fixed"] == ["AB"] and out["co2_avoided_t"] == approx(100)
+    assert out["cost_difference_eur"] == approx(-4375)
+
+
 def test_co2_avoided_negative_with_exports_and_displaced_factor():
     sc = silkgrid.load_scenario(exporting())
     calls = []

@@ -403,22 +403,21 @@ def test_storage_standing_loss_non_cyclic_initial_state():
     assert prices(res)[1] == approx(100.0)
 
 
-def test_initial_storage_override_in_build_model():
-    """build_model(initial_storage_mwh=...) makes a cyclic store non-cyclic with that start:
-    cyclic storage with only a peaker is useless (objective 100 x 100); starting full with
-    50 MWh (no losses) saves 50 x 100 -> 5,000 EUR."""
-    from silkgrid.model import build_model
-    from silkgrid.scenario.schema import SolverOptions
-    from silkgrid.solve import solve_lp
-    d = scenario(2, generators=[thermal("peak", "A", 200, 100)],
-                 storage=[{"id": "st", "node": "A", "technology": "battery", "power_capacity_mw": 1000,
-                           "energy_capacity_mwh": 100}],
-                 loads=[load("d", "A", [0, 100])])
-    sc = silkgrid.load_scenario(d)
-    opts = SolverOptions(method="simplex")
-    assert solve_lp(build_model(sc).lp, opts).objective * 1e6 == approx(10000.0)
-    sol = solve_lp(build_model(sc, initial_storage_mwh={"st": 50}).lp, opts)
-    assert sol.objective * 1e6 == approx(5000.0)
+def test_initial_storage_state_of_a_non_cyclic_store():
+    """``cyclic: false`` with ``initial_state_mwh`` gives the store that start: cyclic storage
+    with only a peaker is useless (objective 100 x 100 = 10,000 EUR); starting with 50 MWh (no
+    losses) saves 50 x 100 -> 5,000 EUR, discharged in the demand hour."""
+    sto = {"id": "st", "node": "A", "technology": "battery", "power_capacity_mw": 1000,
+           "energy_capacity_mwh": 100}
+    cyclic = scenario(2, generators=[thermal("peak", "A", 200, 100)], storage=[sto],
+                      loads=[load("d", "A", [0, 100])])
+    assert solve(cyclic).objective == approx(10000.0)
+    started = scenario(2, generators=[thermal("peak", "A", 200, 100)],
+                       storage=[{**sto, "cyclic": False, "initial_state_mwh": 50}],
+                       loads=[load("d", "A", [0, 100])])
+    res = solve(started)
+    assert res.objective == approx(5000.0)
+    assert res.hourly["storage_discharge_mw"]["st"].to_numpy() == approx([0.0, 50.0])
 
 
 def test_reservoir_inflow():
@@ -732,20 +731,22 @@ def test_firm_export_hourly_and_yearly():
 
 
 # ----------------------------------------------------------------------------------------
-# windows and fixed capacities
+# windows at fixed capacities
 # ----------------------------------------------------------------------------------------
-def test_windows_with_fixed_capacities_sum_to_full_objective():
+def test_windows_at_fixed_capacities_sum_to_full_objective():
     """Two nodes, 6 h, extendable solar, wind and link, existing gas, a market and a CO2 price,
     no storage and no yearly budgets (so hours couple only through capacities).
 
-    With capacities fixed at the full optimum, each window is the full dispatch problem
-    restricted to its hours, so sum_k (objective_k - investment) = full - investment,
-    where investment = sum(cost_new x new capacity) (each window LP carries the full
-    investment cost of the fixed new capacity as a constant).
+    Partitioned into windows of 2, 1 and 3 snapshots (silkgrid.solve.partition, as the
+    decomposed method does) with the capacities pinned at the full optimum, each window is the
+    full dispatch problem restricted to its hours: the window costs plus the investment
+    (sum of cost_new x new capacity, the master's part) add up to the full objective.
     """
     from silkgrid.model import build_model
     from silkgrid.scenario.schema import SolverOptions
     from silkgrid.solve import solve_lp
+    from silkgrid.solve.executor import WindowSolver
+    from silkgrid.solve.partition import partition
 
     d = scenario(
         6, nodes=TWO_NODES,
@@ -763,9 +764,8 @@ def test_windows_with_fixed_capacities_sum_to_full_objective():
         technologies=[{"id": "pv30", "carrier": "sun", "annualised_cost_eur_per_mw_yr": 30},
                       {"id": "wind45", "carrier": "sun", "annualised_cost_eur_per_mw_yr": 45}])
     sc = silkgrid.load_scenario(d)
-    opts = SolverOptions(method="simplex")
     full = build_model(sc)
-    sol = solve_lp(full.lp, opts)
+    sol = solve_lp(full.lp, SolverOptions(method="simplex"))
     assert sol.optimal
     lp = full.lp
     cost = lp.arrays()[0]
@@ -773,26 +773,14 @@ def test_windows_with_fixed_capacities_sum_to_full_objective():
                                                          "sto_energy_new")])
     investment = float(cost[new_cols] @ sol.x[new_cols])
     assert investment > 0  # something is built
-    a = full.arrays
-    fixed = {f"generators/{g}": (a.gen_cap.existing[i] + sol.x[lp.variables['gen_new'][i]]) * 1e3
-             for i, g in enumerate(a.gen_ids) if a.gen_cap.extendable[i]}
-    fixed.update({f"links/{k}": (a.link_cap.existing[i] + sol.x[lp.variables['link_new'][i]]) * 1e3
-                  for i, k in enumerate(a.link_ids)})
-    total = 0.0
-    for window in (slice(0, 2), slice(2, 3), slice(3, 6)):
-        w = build_model(sc, window=window, fixed_capacities=fixed)
-        assert w.arrays.n_snapshots == window.stop - window.start
-        ws = solve_lp(w.lp, opts)
-        assert ws.optimal
-        total += ws.objective - investment
+    part = partition(lp, np.array([0, 0, 1, 2, 2, 2]))
+    assert [np.unique(lp.col_time()[w.own_cols]).tolist() for w in part.windows] == [[0, 1], [2], [3, 4, 5]]
+    z = part.z_from_x(sol.x, lp=lp)
+    assert part.z_cost @ z == pytest.approx(investment, rel=1e-9)  # the master holds the investment
+    res = WindowSolver(part.windows).solve(z)
+    assert all(r.optimal for r in res) and sum(r.slack for r in res) == pytest.approx(0.0, abs=1e-9)
+    total = sum(r.objective for r in res)
     assert total == pytest.approx(sol.objective - investment, rel=1e-6)
-
-
-def test_fixed_capacities_bad_key():
-    from silkgrid.model import build_model
-    sc = silkgrid.load_scenario(scenario(1, generators=[thermal("g", "A", 1, 1)], loads=[load("d", "A", 1)]))
-    with pytest.raises(KeyError):
-        build_model(sc, fixed_capacities={"gens/g": 1.0})
 
 
 def test_lp_units_are_scaled():

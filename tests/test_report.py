@@ -29,8 +29,8 @@ def solved(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def report(solved):
-    sc, _, out = solved
-    return write_report(out, scenario=sc)
+    _, _, out = solved
+    return write_report(out)  # the directory carries the scenario it solved
 
 
 def test_network_json_and_result_round_trip(solved):
@@ -85,6 +85,42 @@ def test_report_without_a_stored_scenario_says_why(solved, tmp_path):
     text = write_report(old, figures=False).read_text()
     assert "CBAM matching not computed: the result directory holds no scenario.json" in text
     assert "Cost breakdown not computed" in text
+
+
+def test_panels_take_a_result(solved):
+    """The public panels draw from a Result alone (the web dashboard uses them one by one)."""
+    from dataclasses import replace
+
+    from silkgrid.report import panels
+
+    res = Result.from_dir(solved[2])
+    one = panels.dispatch_panel(res, 1, nodes=["AZ"])
+    assert one.count('class="chart dispatch"') == 1 and ">AZ</text>" in one
+    assert 'class="chart storage"' in panels.storage_panel(res, "AZ", 1)  # AZ has a battery
+    assert "No storage at KZ_W" in panels.storage_panel(res, "KZ_W", 1)
+    assert list(panels.capacity_by_node(res).index) == ["KZ_W", "AZ", "GE"]  # RO: a market, no plant
+    assert panels.n_weeks(res) == 1 and len(panels.week_slice(res, 1)) == len(res.snapshots)
+    assert panels.cost_table(res) is not None and 'class="bar"' in panels.cost_panel(res)
+    old = replace(res, scenario=None)
+    assert panels.cost_table(old) is None
+    assert "Cost breakdown not computed: the result directory holds no scenario.json" in panels.cost_panel(old)
+    assert "CBAM matching not computed: the result directory holds no scenario.json" in panels.cbam_panel(old)
+
+
+def test_provenance_names_the_solver(solved, report):
+    """The Solver row shows the method and algorithm that ran (not always "HiGHS")."""
+    from dataclasses import replace
+
+    from silkgrid.report import panels
+
+    solver = solved[1].solver
+    text = report.read_text()
+    assert f"<td style='text-align:left'>{solver['method']}, {solver['algorithm']}, " in text
+    assert "HiGHS" not in text or "highs" in str(solver["algorithm"]).lower()
+    res = Result.from_dir(solved[2])
+    dec = replace(res, solver={**res.solver, "method": "decomposed", "algorithm": "benders (dual simplex windows)",
+                               "gap": 0.0009, "solve_seconds": 12.34})
+    assert "decomposed, benders (dual simplex windows), 12.3 s, proven gap 0.09 %" in panels.provenance_panel(dec)
 
 
 def test_bad_week(solved, tmp_path):

@@ -155,17 +155,33 @@ def test_storage_uses_duration_not_weight(annualise):
     assert res.hourly["storage_energy_mwh"]["bat"].to_numpy() == approx([20.0, 0.0])
 
 
-def test_window_arrays_keep_weights():
-    """build_model(window=) keeps each snapshot's weight; the budget share of a window is its
-    share of the year's weight (here 2 of 6 equal snapshots = 1/3 of a 300 t CO2 cap)."""
+def test_windows_keep_weights_and_split_yearly_budgets():
+    """Windows of the decomposed method (silkgrid.solve.partition on the full LP) keep each
+    snapshot's weight: 6 annualised hours weigh 8,760 / 6 = 1,460 h each, so the emissions of
+    the window of hours 2-3 enter its part of the 300 t CO2 cap at gen_co2 x 1,460 kt per GW;
+    the cap becomes one budget per window, and the master row makes the three budgets add up
+    to the whole cap, 0.3 kt."""
     from silkgrid.model import build_model
+    from silkgrid.solve.partition import partition, window_ids
     d = base({"hours": 6}, 10)
+    d["carriers"][0]["co2_t_per_mwh_th"] = 0.5
     d["policies"] = {"co2_cap_t": 300}
-    sc = silkgrid.load_scenario(d)
-    w = build_model(sc, window=slice(2, 4))
-    assert w.arrays.snapshots.weight.tolist() == pytest.approx([1460.0, 1460.0], rel=1e-12)
-    assert w.arrays.snapshots.first_hour.tolist() == [2, 3]
-    row = w.lp.constraints["co2_cap"][0]
-    assert w.lp.upper_bounds_rows()[row] == pytest.approx(0.3 / 3, rel=1e-12)  # kt
+    built = build_model(silkgrid.load_scenario(d))
+    snaps, lp = built.arrays.snapshots, built.lp
+    windows = window_ids(snaps.first_hour, 2)
+    assert windows.tolist() == [0, 0, 1, 1, 2, 2]
+    assert snaps.first_hour[windows == 1].tolist() == [2, 3]
+    part = partition(lp, windows)
+    cap = lp.constraints["co2_cap"][0]
+    assert part.budget_rows.tolist() == [cap] * 3 and part.budget_windows.tolist() == [0, 1, 2]
+    m = int(np.flatnonzero(part.master_rows == cap)[0])
+    assert part.master_row_upper[m] == pytest.approx(0.3, rel=1e-12)  # kt
+    assert part.master_matrix.toarray()[m, -3:].tolist() == [1.0, 1.0, 1.0]
+    w = part.windows[1]
+    row = w.matrix.tocsr()[w.budget_part_rows[0]].toarray().ravel()[:w.n_own_cols]
+    p = lp.variables["gen_p"][0]
+    coef = {int(c): row[i] for i, c in enumerate(w.own_cols) if row[i] != 0}
+    assert sorted(coef) == p[2:4].tolist()
+    assert list(coef.values()) == pytest.approx([built.arrays.gen_co2[0] * 1460.0] * 2, rel=1e-12)
     with pytest.raises(ValueError):
-        build_model(sc, window=slice(4, 2))
+        window_ids(snaps.first_hour, 0)

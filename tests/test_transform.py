@@ -1,8 +1,9 @@
-"""Dense-column splitting (silkgrid.model.transform): same optimum, sparse columns, capacities recoverable."""
+"""Dense-column splitting (benchmarks/dense_split.py, research code outside the package): same optimum, sparse columns, capacities recoverable."""
 
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import highspy
@@ -11,18 +12,26 @@ import pytest
 
 from silkgrid.model.build import build_model
 from silkgrid.model.lp import LinearProgram
-from silkgrid.model.transform import original_solution, split_dense_columns
 from silkgrid.scenario.loader import load_scenario
 from silkgrid.solve.highs import new_highs, pass_lp
 
-BENCH_BUILD = Path(__file__).resolve().parents[1] / "benchmarks" / "build.py"
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def _bench_module(name: str):
+    spec = importlib.util.spec_from_file_location(f"silkgrid_bench_{name}", BENCHMARKS / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # dataclasses look their module up
+    spec.loader.exec_module(mod)
+    return mod
+
+
+_dense_split = _bench_module("dense_split")
+split_dense_columns, original_solution = _dense_split.split_dense_columns, _dense_split.original_solution
 
 
 def synthetic(n_nodes: int, hours: int) -> dict:
-    spec = importlib.util.spec_from_file_location("silkgrid_bench_build", BENCH_BUILD)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod.synthetic_scenario(n_nodes, hours, 1)
+    return _bench_module("build").synthetic_scenario(n_nodes, hours, 1)
 
 
 def tiny(hours: int = 6, **kw) -> dict:

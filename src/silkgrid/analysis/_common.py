@@ -1,7 +1,10 @@
-"""Helpers shared by the analysis modules: corridor paths and directional link flows.
+"""Helpers shared by the analysis modules: the scenario of a result, corridor facts, paths and
+directional link flows.
 
 Everything here is a pure function of a :class:`~silkgrid.results.Result` and the
-:class:`~silkgrid.scenario.schema.Scenario` it was solved from.
+:class:`~silkgrid.scenario.schema.Scenario` it was solved from (``result.scenario`` unless
+given).  Corridor facts (export path, segment labels, EU nodes and markets) come from the
+scenario's ``corridor:`` section (``docs/scenario.md``), never from constants here.
 """
 
 from __future__ import annotations
@@ -12,16 +15,32 @@ import pandas as pd
 from silkgrid.core.errors import SilkGridError
 from silkgrid.results import Result
 from silkgrid.scenario.paths import PathStep, resolve_path  # noqa: F401  (re-exported)
-from silkgrid.scenario.schema import Scenario
+from silkgrid.scenario.schema import Corridor, Scenario
 
-#: Default corridor path of the ``corridor`` data set: Caspian cable (KZ_W -> AZ), the
-#: Azerbaijan-Georgia 500 kV transit line (AZ -> GE) and the Black Sea cable (GE -> RO).
-CORRIDOR_PATH: tuple[str, ...] = ("caspian_hvdc", "az_ge_500kv", "black_sea_hvdc")
-#: Default segment labels of :data:`CORRIDOR_PATH` (used by the delivered-cost split).
-CORRIDOR_SEGMENTS: dict[str, str] = {"caspian_hvdc": "caspian_cable", "az_ge_500kv": "transit",
-                                     "black_sea_hvdc": "black_sea_cable"}
-#: Default EU markets of the ``corridor`` data set.
-EU_MARKETS: tuple[str, ...] = ("RO_market", "HU_market")
+
+def scenario_of(result: Result, scenario: Scenario | None = None) -> Scenario:
+    """``scenario`` if given, else the scenario the result carries (``result.scenario``)."""
+    sc = scenario if scenario is not None else getattr(result, "scenario", None)
+    if sc is None:
+        raise SilkGridError(f"the result of '{result.scenario_name}' carries no scenario (a directory written "
+                            "before results stored scenario.json); pass the scenario explicitly")
+    return sc
+
+
+def corridor_of(scenario: Scenario) -> Corridor:
+    """The scenario's ``corridor:`` section, or an empty one (no path, no EU nodes or markets)."""
+    return scenario.corridor if scenario.corridor is not None else Corridor()
+
+
+def default_path(scenario: Scenario, path=None) -> tuple[str, ...]:
+    """``path`` if given, else the scenario's ``corridor.export_path``; an error naming the fix if neither."""
+    if path is not None:
+        return tuple(path)
+    sec = corridor_of(scenario)
+    if not sec.export_path:
+        raise SilkGridError(f"no export path given and scenario '{scenario.name}' has no corridor.export_path; "
+                            "pass the link ids of the path (silkgrid.analysis.export_path infers one)")
+    return tuple(sec.export_path)
 
 
 def require_plan(result: Result) -> None:
@@ -36,17 +55,25 @@ def weights(result: Result) -> pd.Series:
     return pd.Series(np.asarray(result.weights, dtype=float), index=result.snapshots, name="weight_h")
 
 
-def directional_flows(result: Result, scenario: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
+def directional_flows(result: Result, scenario: Scenario | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Forward and backward power sent on every link, MW (two wide tables).
 
-    Recovered exactly from the net flow ``F = f - b`` and the losses
-    ``L = f (1 - e) + b (1 - e_r)`` of ``link_flow_mw`` / ``link_losses_mw``:
-    ``b = (L - F (1 - e)) / ((1 - e) + (1 - e_r))``, ``f = F + b``.  For a lossless link
-    (``e = e_r = 1``) the two directions cannot be told apart and ``f = max(F, 0)``,
-    ``b = max(-F, 0)``.  Solver round-off below 1e-9 MW is clipped to zero.
+    Read from the result's hourly tables ``link_forward_mw`` / ``link_backward_mw`` where it
+    has them.  Results without them (directories written by older versions) are recovered
+    exactly from the net flow ``F = f - b`` and the losses ``L = f (1 - e) + b (1 - e_r)`` of
+    ``link_flow_mw`` / ``link_losses_mw``: ``b = (L - F (1 - e)) / ((1 - e) + (1 - e_r))``,
+    ``f = F + b``.  For a lossless link (``e = e_r = 1``) the two directions cannot be told
+    apart there and ``f = max(F, 0)``, ``b = max(-F, 0)``.  Solver round-off below 1e-9 MW is
+    clipped to zero in both cases.
     """
-    flow = result.hourly["link_flow_mw"]
-    losses = result.hourly["link_losses_mw"]
+    hourly = result.hourly
+    if "link_forward_mw" in hourly and "link_backward_mw" in hourly:
+        fwd = hourly["link_forward_mw"].astype(float)
+        bwd = hourly["link_backward_mw"].astype(float)
+        return fwd.where(fwd >= 1e-9, 0.0), bwd.where(bwd >= 1e-9, 0.0)
+    scenario = scenario_of(result, scenario)
+    flow = hourly["link_flow_mw"]
+    losses = hourly["link_losses_mw"]
     fwd = pd.DataFrame(0.0, index=flow.index, columns=flow.columns)
     bwd = fwd.copy()
     for ln in scenario.links:
@@ -75,13 +102,22 @@ def along_path(step: PathStep, fwd: pd.DataFrame, bwd: pd.DataFrame) -> tuple[pd
 
 
 def export_path(scenario: Scenario) -> tuple[tuple[str, ...] | None, str]:
-    """The export path for CBAM: the corridor default if present, else the chain of links from
-    the node farthest from the first market's node to that node (fewest links)."""
+    """The export path for CBAM and the delivered cost, and how it was chosen.
+
+    The scenario's ``corridor.export_path`` when it has one whose links all exist; else the
+    chain of links from the node farthest from the first market's node to that node (fewest
+    links).
+    """
     links = {ln.id: ln for ln in scenario.links}
-    if all(lid in links for lid in CORRIDOR_PATH):
-        return CORRIDOR_PATH, "the corridor's default path"
+    sec = corridor_of(scenario)
+    note = ""
+    if sec.export_path:
+        missing = [lid for lid in sec.export_path if lid not in links]
+        if not missing:
+            return tuple(sec.export_path), "the scenario's corridor.export_path"
+        note = f"corridor.export_path names links that are not in the scenario ({', '.join(missing)}); "
     if not scenario.markets:
-        return None, "the scenario has no external market, so there is no export landing point"
+        return None, note + "the scenario has no external market, so there is no export landing point"
     land = scenario.markets[0].node
     adj: dict[str, list[tuple[str, str]]] = {}
     for ln in scenario.links:
@@ -101,9 +137,9 @@ def export_path(scenario: Scenario) -> tuple[tuple[str, ...] | None, str]:
         frontier = nxt
     origin = frontier[0]
     if origin == land:
-        return None, f"no link leads into the market node '{land}'"
+        return None, note + f"no link leads into the market node '{land}'"
     path, n = [], origin
     while prev[n] is not None:
         n, lid = prev[n]
         path.append(lid)
-    return tuple(path), f"inferred: the longest chain of links into the market node '{land}'"
+    return tuple(path), note + f"inferred: the longest chain of links into the market node '{land}'"

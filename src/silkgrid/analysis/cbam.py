@@ -15,7 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from silkgrid.analysis._common import CORRIDOR_PATH, along_path, directional_flows, require_plan, weights
+from silkgrid.analysis._common import (along_path, corridor_of, default_path, directional_flows, require_plan,
+                                       scenario_of, weights)
 from silkgrid.core.errors import SilkGridError
 from silkgrid.results import Result
 from silkgrid.scenario.paths import border_bounds, contracted_efficiencies, producer_positions, resolve_path
@@ -25,23 +26,35 @@ from silkgrid.scenario.schema import Scenario
 #: average (domain-facts §5.1, Veyt).  An assumption for any future year.
 ETS_PRICE_EUR_PER_T = 67.0
 
-_PROXY = ("ASSUMPTION - proxy, not the CBAM default: IFI harmonised grid operating margin 2021 "
-          "(data/corridor/emission_factors.csv, ifi_grid_factors); the CBAM default values of "
-          "Implementing Regulation (EU) 2025/2621 were not retrieved (domain-facts §5.1)")
-
-#: Default CBAM emission factor per origin country, tCO2/MWh.  ``assumption`` is True for
-#: every value here: replace them with the values of IR (EU) 2025/2621 when available.
-DEFAULT_EMISSION_FACTORS: dict[str, dict] = {
-    "KZ": {"t_per_mwh": 0.797, "assumption": True, "source": _PROXY},
-    "UZ": {"t_per_mwh": 0.612, "assumption": True, "source": _PROXY},
-    "AZ": {"t_per_mwh": 0.534, "assumption": True, "source": _PROXY},
-    "GE": {"t_per_mwh": 0.289, "assumption": True, "source": _PROXY},
-    "TR": {"t_per_mwh": 0.376, "assumption": True, "source": _PROXY},
-}
+#: Where the CBAM default factors come from when the scenario has no ``corridor.cbam_default_factors``:
+#: the sourced table of this packaged data set (``emission_factors.csv`` via its ``meta.yaml``).
+FALLBACK_FACTORS_DATASET = "corridor"
 
 
-def hourly_matching(result: Result, scenario: Scenario, path=CORRIDOR_PATH, *, contracted=None) -> pd.DataFrame:
+def cbam_default_factors(scenario: Scenario) -> tuple[dict[str, dict], str | None]:
+    """(CBAM default factor per origin country, a note when they are a fallback).
+
+    The scenario's ``corridor.cbam_default_factors`` when it has any; else the proxy values of the
+    sourced table of the ``corridor`` data set (:func:`silkgrid.data.corridor_meta.cbam_default_factors`,
+    each with its source id), with a note saying so.  Each entry:
+    ``{"t_per_mwh": float, "assumption": bool, "source": str}``.
+    """
+    own = corridor_of(scenario).cbam_default_factors
+    if own:
+        return {c: f.model_dump() for c, f in own.items()}, None
+    from silkgrid.data.corridor_meta import cbam_default_factors as table_factors
+
+    return (table_factors(FALLBACK_FACTORS_DATASET),
+            f"scenario '{scenario.name}' has no corridor.cbam_default_factors: the factor is the proxy of the "
+            f"'{FALLBACK_FACTORS_DATASET}' data set's sourced table (emission_factors.csv)")
+
+
+def hourly_matching(result: Result, scenario: Scenario | None = None, path=None, *,
+                    contracted=None) -> pd.DataFrame:
     """Per snapshot: exported energy at the EU border and the part matched to contracted producers.
+
+    ``path`` defaults to the scenario's ``corridor.export_path`` (an error when it has none),
+    ``scenario`` to ``result.scenario``.
 
     * ``exported_mwh``: energy delivered into the landing node by the last link of ``path``
       in the path direction, after its losses (MW x snapshot weight);
@@ -62,7 +75,8 @@ def hourly_matching(result: Result, scenario: Scenario, path=CORRIDOR_PATH, *, c
     on a node of the path other than the landing node.
     """
     require_plan(result)
-    steps = resolve_path(scenario, path)
+    scenario = scenario_of(result, scenario)
+    steps = resolve_path(scenario, default_path(scenario, path))
     eff_to_border = contracted_efficiencies(scenario, steps, contracted)
     fwd, bwd = directional_flows(result, scenario)
     w = weights(result)
@@ -110,7 +124,7 @@ def matching_shares(hourly: pd.DataFrame) -> pd.DataFrame:
     return monthly.reset_index()
 
 
-def cbam_cost(result: Result, scenario: Scenario, path=CORRIDOR_PATH, *, contracted=None,
+def cbam_cost(result: Result, scenario: Scenario | None = None, path=None, *, contracted=None,
               default_factors: dict[str, dict] | None = None, origin_country: str | None = None,
               ets_price_eur_per_t: float = ETS_PRICE_EUR_PER_T) -> dict:
     """Embedded emissions and CBAM certificate cost of the exports along ``path``.
@@ -121,18 +135,29 @@ def cbam_cost(result: Result, scenario: Scenario, path=CORRIDOR_PATH, *, contrac
     default factor.  Certificate cost = emissions x ``ets_price_eur_per_t``.  The saving is
     (a) - (b), in t, EUR/yr and EUR per exported MWh.
 
-    ``origin_country`` defaults to the country of the path's start node; its factor comes
-    from ``default_factors`` (default :data:`DEFAULT_EMISSION_FACTORS`), a dict
-    ``{country: {"t_per_mwh": float, "assumption": bool, "source": str}}``.  The result
-    carries ``default_factor_is_assumption`` and a ``warnings`` list that says so.
+    ``path`` defaults to the scenario's ``corridor.export_path``, ``scenario`` to
+    ``result.scenario``.  ``origin_country`` defaults to the country of the path's start node;
+    its factor comes from ``default_factors``, a dict
+    ``{country: {"t_per_mwh": float, "assumption": bool, "source": str}}``, by default the
+    scenario's ``corridor.cbam_default_factors``, else (with a warning) the proxy values of the
+    corridor data set's sourced table (:func:`cbam_default_factors`).  No factor for the origin
+    country is an error that says so.  The result carries ``default_factor_is_assumption`` and a
+    ``warnings`` list that says so.
     """
-    factors = DEFAULT_EMISSION_FACTORS if default_factors is None else default_factors
+    scenario = scenario_of(result, scenario)
+    path = default_path(scenario, path)
+    fallback_note = None
+    if default_factors is None:
+        factors, fallback_note = cbam_default_factors(scenario)
+    else:
+        factors = default_factors
     steps = resolve_path(scenario, path)
     if origin_country is None:
         origin_country = {n.id: n.country for n in scenario.nodes}[steps[0].sending]
     if origin_country not in factors:
-        raise SilkGridError(f"no default CBAM emission factor for origin country '{origin_country}'; "
-                            f"give one in default_factors (known: {sorted(factors)})")
+        raise SilkGridError(f"no default CBAM emission factor for origin country '{origin_country}' "
+                            f"(known: {', '.join(sorted(factors)) or 'none'}); give one in default_factors or "
+                            "in the scenario's corridor.cbam_default_factors")
     fac = factors[origin_country]
     default_f = float(fac["t_per_mwh"])
     assumption = bool(fac.get("assumption", True))
@@ -150,6 +175,8 @@ def cbam_cost(result: Result, scenario: Scenario, path=CORRIDOR_PATH, *, contrac
     if assumption:
         warnings.append(f"the default emission factor for {origin_country} ({default_f} t/MWh) is an "
                         f"assumption: {fac.get('source', '')}".rstrip(": "))
+    if fallback_note:
+        warnings.append(fallback_note)
     return {
         "path": [s.link for s in steps],
         "origin_country": origin_country,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from silkgrid.analysis._common import require_plan
+from silkgrid.analysis._common import require_plan, scenario_of
 from silkgrid.results import Result
 from silkgrid.core.costs import annuity_factor, energy_capex_per_mwh_yr, link_capex_per_mw, power_capex_per_mw_yr
 from silkgrid.scenario.schema import Scenario
@@ -27,7 +27,7 @@ def _row(kind, eid, node, country, technology, **costs) -> dict:
     return row
 
 
-def cost_components(result: Result, scenario: Scenario) -> pd.DataFrame:
+def cost_components(result: Result, scenario: Scenario | None = None) -> pd.DataFrame:
     """Annual cost of every element, split into components, EUR/yr.
 
     One row per generator, storage unit, link, node with load shedding (kind ``unserved``)
@@ -50,9 +50,11 @@ def cost_components(result: Result, scenario: Scenario) -> pd.DataFrame:
     * ``total_eur``: sum of the components.
 
     Links are reported with ``node`` = from_node and ``country`` = "FROM-TO" when they
-    cross a border (see :func:`cost_by_country` for the split).
+    cross a border (see :func:`cost_by_country` for the split).  ``scenario`` defaults to
+    ``result.scenario``.
     """
     require_plan(result)
+    scenario = scenario_of(result, scenario)
     rate = scenario.discount_rate
     techs = scenario.technology_map()
     carriers = scenario.carrier_map()
@@ -135,18 +137,19 @@ def cost_components(result: Result, scenario: Scenario) -> pd.DataFrame:
     return df
 
 
-def cost_by_node_technology(result: Result, scenario: Scenario) -> pd.DataFrame:
+def cost_by_node_technology(result: Result, scenario: Scenario | None = None) -> pd.DataFrame:
     """:func:`cost_components` summed by (node, technology), EUR/yr."""
     df = cost_components(result, scenario)
     return df.groupby(["node", "technology"], as_index=False)[[*COMPONENTS, "total_eur"]].sum(min_count=1)
 
 
-def cost_by_country(result: Result, scenario: Scenario) -> pd.DataFrame:
+def cost_by_country(result: Result, scenario: Scenario | None = None) -> pd.DataFrame:
     """:func:`cost_components` summed by country, EUR/yr.
 
     A link between two countries is split half and half between its end countries (an
     assumption: no cost-sharing agreement is modelled).
     """
+    scenario = scenario_of(result, scenario)
     df = cost_components(result, scenario)
     country = {n.id: n.country for n in scenario.nodes}
     to_country = {ln.id: country[ln.to_node] for ln in scenario.links}

@@ -58,14 +58,15 @@ def _net_exports_mwh(result: Result, markets: Sequence[str] | None) -> float:
     return float((m["sold_mwh"] - m["bought_mwh"]).sum())
 
 
-def co2_avoided(scenario: Scenario, solve_fn: Callable[[Scenario], Result] | None = None, *,
+def co2_avoided(scenario: Scenario | None = None, solve_fn: Callable[[Scenario], Result] | None = None, *,
                 result: Result | None = None, eu_displaced_factor_t_per_mwh: float | None = None,
                 markets: Sequence[str] | None = None, links: Sequence[str] | None = None) -> dict:
     """CO2 avoided by the new links and the implied abatement cost.
 
     Solves ``scenario`` (unless its ``result`` is given) and :func:`counterfactual_scenario`
     (all extendable links fixed, or only ``links``) with ``solve_fn`` (default
-    :func:`silkgrid.solve`).
+    :func:`silkgrid.solve`).  ``scenario`` may be left out when ``result`` is given: it is then
+    ``result.scenario``.
 
     * ``emissions_with_t`` / ``emissions_without_t``: emissions of the generators of the
       modelled region (the system boundary of the model), t/yr, with / without new links;
@@ -87,6 +88,10 @@ def co2_avoided(scenario: Scenario, solve_fn: Callable[[Scenario], Result] | Non
     """
     if solve_fn is None:
         solve_fn = solve
+    if scenario is None:
+        if result is None or result.scenario is None:
+            raise SilkGridError("co2_avoided needs the scenario, or a result that carries it")
+        scenario = result.scenario
     if eu_displaced_factor_t_per_mwh is not None and eu_displaced_factor_t_per_mwh < 0:
         raise SilkGridError("eu_displaced_factor_t_per_mwh must be >= 0")
     fixed = _fixed_links(scenario, links)

@@ -9,29 +9,40 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from silkgrid.analysis._common import (CORRIDOR_PATH, CORRIDOR_SEGMENTS, along_path, directional_flows,
-                                       require_plan, resolve_path, weights)
+from silkgrid.analysis._common import (along_path, corridor_of, default_path, directional_flows, require_plan,
+                                       resolve_path, scenario_of, weights)
 from silkgrid.analysis.costs import cost_components
 from silkgrid.core.errors import SilkGridError
 from silkgrid.results import Result
 from silkgrid.scenario.schema import Scenario
 
-#: EU nodes of the ``corridor`` data set.
-EU_NODES: tuple[str, ...] = ("RO", "HU")
 #: A link counts as "at its limit" in a snapshot when the power sent in either direction is
 #: at least (1 - AT_LIMIT_TOLERANCE) x its capacity.
 AT_LIMIT_TOLERANCE = 1e-4
 
 
-def hourly_eu_delivery(result: Result, scenario: Scenario, eu_nodes=EU_NODES) -> pd.Series:
+def _eu_nodes(scenario: Scenario, eu_nodes) -> list[str]:
+    if eu_nodes is not None:
+        return list(eu_nodes)
+    nodes = corridor_of(scenario).eu_nodes
+    if not nodes:
+        raise SilkGridError(f"no EU nodes given and scenario '{scenario.name}' has no corridor.eu_nodes; "
+                            "pass eu_nodes")
+    return list(nodes)
+
+
+def hourly_eu_delivery(result: Result, scenario: Scenario | None = None, eu_nodes=None) -> pd.Series:
     """Net power delivered into the EU node set over links from outside it, MW per snapshot.
 
-    For every link with exactly one end in ``eu_nodes``: power received at the EU end
-    (sent towards the EU x efficiency) minus power sent out of the EU end.  Links between two
-    EU nodes and market trades are not counted.  Negative values are net imports from the EU.
+    For every link with exactly one end in ``eu_nodes`` (default: the scenario's
+    ``corridor.eu_nodes``): power received at the EU end (sent towards the EU x efficiency)
+    minus power sent out of the EU end.  Links between two EU nodes and market trades are not
+    counted.  Negative values are net imports from the EU.  ``scenario`` defaults to
+    ``result.scenario``.
     """
     require_plan(result)
-    eu = set(eu_nodes)
+    scenario = scenario_of(result, scenario)
+    eu = set(_eu_nodes(scenario, eu_nodes))
     unknown = eu - {n.id for n in scenario.nodes}
     if unknown:
         raise SilkGridError(f"EU nodes {sorted(unknown)} are not nodes of the scenario")
@@ -47,8 +58,8 @@ def hourly_eu_delivery(result: Result, scenario: Scenario, eu_nodes=EU_NODES) ->
     return out
 
 
-def eu_deliveries(result: Result, scenario: Scenario, eu_nodes=EU_NODES) -> dict:
-    """Yearly energy delivered into the EU nodes.
+def eu_deliveries(result: Result, scenario: Scenario | None = None, eu_nodes=None) -> dict:
+    """Yearly energy delivered into the EU nodes (default: the scenario's ``corridor.eu_nodes``).
 
     Returns ``delivered_mwh`` (net, MWh/yr), ``delivered_twh`` (TWh/yr),
     ``gross_delivered_mwh`` (snapshots with net delivery only), ``imported_from_eu_mwh``
@@ -68,8 +79,8 @@ def eu_deliveries(result: Result, scenario: Scenario, eu_nodes=EU_NODES) -> dict
     }
 
 
-def delivery_duration_curve(result: Result, scenario: Scenario, eu_nodes=EU_NODES) -> pd.DataFrame:
-    """Hourly EU delivery sorted from highest to lowest.
+def delivery_duration_curve(result: Result, scenario: Scenario | None = None, eu_nodes=None) -> pd.DataFrame:
+    """Hourly EU delivery (:func:`hourly_eu_delivery`) sorted from highest to lowest.
 
     Columns: ``delivered_mw`` and ``duration_h`` (h/yr: cumulative weight up to and including
     the row, i.e. the hours per year with at least that delivery), ``snapshot``.
@@ -81,7 +92,7 @@ def delivery_duration_curve(result: Result, scenario: Scenario, eu_nodes=EU_NODE
                          "duration_h": np.cumsum(w.to_numpy()[order])})
 
 
-def link_utilisation(result: Result, scenario: Scenario, links=None) -> pd.DataFrame:
+def link_utilisation(result: Result, scenario: Scenario | None = None, links=None) -> pd.DataFrame:
     """Utilisation of links (default: all).
 
     Per link: ``capacity_mw``; ``forward_mwh``, ``backward_mwh`` (sent, MWh/yr);
@@ -93,6 +104,7 @@ def link_utilisation(result: Result, scenario: Scenario, links=None) -> pd.DataF
     below 1 kW gives NaN for the ratios.
     """
     require_plan(result)
+    scenario = scenario_of(result, scenario)
     fwd, bwd = directional_flows(result, scenario)
     w = np.asarray(result.weights, dtype=float)
     tab = result.tables["links"].set_index("id")
@@ -118,10 +130,13 @@ def link_utilisation(result: Result, scenario: Scenario, links=None) -> pd.DataF
     return pd.DataFrame(rows)
 
 
-def delivered_cost(result: Result, scenario: Scenario, path=CORRIDOR_PATH, *, origin_nodes=None,
+def delivered_cost(result: Result, scenario: Scenario | None = None, path=None, *, origin_nodes=None,
                    segments: dict[str, str] | None = None,
                    generation_cost_eur_per_mwh: float | None = None) -> dict:
     """Delivered cost of corridor electricity at the landing node of ``path``, EUR/MWh.
+
+    ``path`` defaults to the scenario's ``corridor.export_path`` (an error when it has none),
+    ``scenario`` to ``result.scenario``.
 
     * ``delivered_mwh``: energy the last link of the path delivers into the landing node in
       the path's direction, after its losses (MWh/yr).
@@ -143,12 +158,13 @@ def delivered_cost(result: Result, scenario: Scenario, path=CORRIDOR_PATH, *, or
     sum), ``first_link_sent_mwh`` (energy entering the first link in the path direction) and
     ``warnings`` (non-empty when that is less than the required generation: energy that
     joins the path downstream is then costed as if it came from the origin).  Segment names
-    come from ``segments`` (default: :data:`CORRIDOR_SEGMENTS`, else the link id).
+    come from ``segments`` over the scenario's ``corridor.segments``, else the link id.
     With nothing delivered the per-MWh values are NaN.
     """
     require_plan(result)
-    steps = resolve_path(scenario, path)
-    labels = {**CORRIDOR_SEGMENTS, **(segments or {})}
+    scenario = scenario_of(result, scenario)
+    steps = resolve_path(scenario, default_path(scenario, path))
+    labels = {**corridor_of(scenario).segments, **(segments or {})}
     fwd, bwd = directional_flows(result, scenario)
     w = weights(result)
     origin = set(origin_nodes) if origin_nodes is not None else {steps[0].sending}

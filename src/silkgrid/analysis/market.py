@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from silkgrid.analysis._common import EU_MARKETS, directional_flows, require_plan, weights
+from silkgrid.analysis._common import corridor_of, directional_flows, require_plan, scenario_of, weights
 from silkgrid.core.errors import SilkGridError
 from silkgrid.results import Result
 from silkgrid.scenario.schema import Scenario
@@ -65,7 +65,7 @@ def price_duration_curves(result: Result) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def capture_prices(result: Result, scenario: Scenario) -> pd.DataFrame:
+def capture_prices(result: Result, scenario: Scenario | None = None) -> pd.DataFrame:
     """Capture price and market value per generator and per (node, technology).
 
     ``market_revenue_eur`` = sum_t price_node,t x output_t x w_t (EUR/yr);
@@ -100,7 +100,7 @@ def capture_prices(result: Result, scenario: Scenario) -> pd.DataFrame:
     return out
 
 
-def congestion_rent(result: Result, scenario: Scenario) -> pd.DataFrame:
+def congestion_rent(result: Result, scenario: Scenario | None = None) -> pd.DataFrame:
     """Congestion rent per link, EUR/yr.
 
     ``congestion_rent_eur`` = sum_t w_t [ f_t (e p_to,t - p_from,t) + b_t (e_r p_from,t - p_to,t) ]
@@ -111,6 +111,7 @@ def congestion_rent(result: Result, scenario: Scenario) -> pd.DataFrame:
     """
     p = _prices(result)
     w = weights(result)
+    scenario = scenario_of(result, scenario)
     fwd, bwd = directional_flows(result, scenario)
     rows = []
     for ln in scenario.links:
@@ -125,15 +126,18 @@ def congestion_rent(result: Result, scenario: Scenario) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def export_revenue(result: Result, scenario: Scenario, markets=EU_MARKETS) -> pd.DataFrame:
+def export_revenue(result: Result, scenario: Scenario | None = None, markets=None) -> pd.DataFrame:
     """Revenue of sales into (net of purchases from) the given markets at their prices.
 
-    Per market (those of ``markets`` present in the scenario): ``sold_mwh``, ``bought_mwh``
+    Per market (those of ``markets`` present in the scenario; default: the scenario's
+    ``corridor.eu_markets``, none when it has no such section): ``sold_mwh``, ``bought_mwh``
     (MWh/yr), ``revenue_eur`` (EUR/yr, net: sum_t (sales - purchases) x market price x w)
     and ``average_sale_price_eur_per_mwh`` = revenue / (sold - bought) (NaN when the net
     volume is zero).  Markets not in the scenario are skipped.
     """
     require_plan(result)
+    if markets is None:
+        markets = corridor_of(scenario_of(result, scenario)).eu_markets
     tab = result.tables["markets"]
     sel = tab[tab["id"].isin(list(markets))][["id", "node", "sold_mwh", "bought_mwh", "revenue_eur"]].copy()
     net = sel["sold_mwh"] - sel["bought_mwh"]

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from silkgrid.analysis._common import export_path
+from silkgrid.analysis._common import corridor_of, export_path, scenario_of
 from silkgrid.analysis.cbam import cbam_cost, hourly_matching, matching_shares
 from silkgrid.analysis.costs import cost_by_country, cost_by_node_technology, curtailment, emissions
-from silkgrid.analysis.exports import EU_NODES, delivered_cost, delivery_duration_curve, eu_deliveries, link_utilisation
+from silkgrid.analysis.exports import delivered_cost, delivery_duration_curve, eu_deliveries, link_utilisation
 from silkgrid.analysis.market import capture_prices, congestion_rent, price_statistics
 from silkgrid.core.errors import SilkGridError
 from silkgrid.core.jsonsafe import clean
@@ -25,13 +25,16 @@ from silkgrid.results import Result
 from silkgrid.scenario.schema import Scenario
 
 
-def corridor_metrics(result: Result, scenario: Scenario) -> tuple[dict, dict[str, pd.DataFrame]]:
+def corridor_metrics(result: Result, scenario: Scenario | None = None) -> tuple[dict, dict[str, pd.DataFrame]]:
     """Headline answers (JSON-ready dict) and metric tables of an optimal result.
 
-    The export path is :func:`~silkgrid.analysis.export_path` (the corridor's Caspian –
-    transit – Black Sea chain when present).  Metrics that need a path or EU markets are
-    skipped with the reason in ``answers["notes"]`` when the scenario has none.
+    ``scenario`` defaults to ``result.scenario``.  The export path is
+    :func:`~silkgrid.analysis.export_path` (the scenario's ``corridor.export_path`` when its
+    links exist, else inferred); the EU nodes are the scenario's ``corridor.eu_nodes`` present
+    in it.  Metrics that need a path or EU nodes are skipped with the reason in
+    ``answers["notes"]`` when the scenario has none.
     """
+    scenario = scenario_of(result, scenario)
     tables: dict[str, pd.DataFrame] = {
         "cost_by_node_technology": cost_by_node_technology(result, scenario),
         "cost_by_country": cost_by_country(result, scenario),
@@ -44,13 +47,16 @@ def corridor_metrics(result: Result, scenario: Scenario) -> tuple[dict, dict[str
     }
     answers: dict = {"notes": []}
     nodes = {n.id for n in scenario.nodes}
-    eu = tuple(n for n in EU_NODES if n in nodes)
+    eu_nodes = corridor_of(scenario).eu_nodes
+    eu = tuple(n for n in eu_nodes if n in nodes)
     if eu:
         answers["eu_deliveries"] = {"eu_nodes": list(eu), **eu_deliveries(result, scenario, eu)}
         tables["eu_delivery_duration_curve"] = delivery_duration_curve(result, scenario, eu)
+    elif eu_nodes:
+        answers["notes"].append(f"EU deliveries not computed: none of the EU nodes {list(eu_nodes)} "
+                                "(corridor.eu_nodes) is in the scenario")
     else:
-        answers["notes"].append(f"EU deliveries not computed: none of the EU nodes {list(EU_NODES)} is in "
-                                "the scenario")
+        answers["notes"].append("EU deliveries not computed: the scenario names no EU nodes (no corridor.eu_nodes)")
     path, how = export_path(scenario)
     answers["export_path"] = {"links": list(path) if path else None, "chosen": how}
     if path:
@@ -67,7 +73,7 @@ def corridor_metrics(result: Result, scenario: Scenario) -> tuple[dict, dict[str
     return clean(answers), tables
 
 
-def write_metrics(directory: str | Path, result: Result, scenario: Scenario) -> dict:
+def write_metrics(directory: str | Path, result: Result, scenario: Scenario | None = None) -> dict:
     """Write ``metrics.json`` and ``metrics/*.csv`` into a result directory; return the answers.
 
     The ``metrics`` folder is replaced as a whole (written to a temporary folder, then renamed).

@@ -11,9 +11,13 @@ them names a source (:mod:`silkgrid.data.provenance`).  This module only *combin
 * candidate generators at every domestic node (limits from ``potentials.csv``);
 * links with lengths from the tables or from the node anchors (great circle ×
   ``line_length_factor``), losses ``0.98 × 0.977^(L/1000)`` for DC, and costs from
-  technology-data, the Black Sea cable calibrated to its published project cost;
+  technology-data, the Black Sea cable calibrated to its published project cost
+  (:mod:`silkgrid.data.links`);
 * EU (and Turkish) markets with hourly prices whose annual mean equals the sourced
-  day-ahead mean;
+  day-ahead mean (:mod:`silkgrid.data.markets`);
+* the ``corridor:`` section (export path, EU nodes and markets, the web form's capacity
+  knobs, CBAM default factors) from ``meta.yaml`` and ``emission_factors.csv``
+  (:mod:`silkgrid.data.corridor_meta`);
 * hourly profiles from :func:`silkgrid.profiles.corridor_profiles` (or a DataFrame given by
   the caller) with the columns ``onwind_<node>``, ``solar_fixed_<node>``,
   ``solar_tracking_<node>``, ``offwind_<node>``, ``demand_<node>`` and ``inflow_<node>``.
@@ -27,9 +31,6 @@ The result is a plain scenario dict (profiles as numpy arrays) for
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -37,93 +38,25 @@ import numpy as np
 import pandas as pd
 
 from silkgrid.core.costs import annuity_factor
-from silkgrid.data.provenance import dataset_dir, load_tables
-from silkgrid.core.errors import SilkGridError
+from silkgrid.data.corridor_meta import corridor_section
+from silkgrid.data.links import great_circle_km, hvdc_efficiency, link_table
+from silkgrid.data.markets import market_prices
+from silkgrid.data.tables import (YEARS, CorridorDataError, _check_year, _Money, _nodes, _tables, parameters,
+                                  technology_values)
 
 __all__ = ["CorridorDataError", "YEARS", "annual_demand_twh", "build_corridor_scenario", "existing_units",
-           "link_table", "market_prices", "node_demand_mwh", "node_peak_mw", "node_records", "parameters",
-           "required_profile_columns", "technology_values", "write_corridor_scenario"]
+           "great_circle_km", "hvdc_efficiency", "link_table", "market_prices", "node_demand_mwh", "node_peak_mw",
+           "node_records", "parameters", "required_profile_columns", "technology_values", "write_corridor_scenario"]
 
-#: Years with technology data.
-YEARS = (2030, 2040, 2050)
-DC_KINDS = frozenset({"hvdc_submarine", "hvdc_overhead", "b2b", "offshore_dc"})
-AC_KINDS = frozenset({"ac"})
+
 RENEWABLE_PROFILE = {"onwind": "onwind", "solar_fixed": "solar_fixed", "solar_tracking": "solar_tracking",
                      "offwind": "offwind", "offwind_float": "offwind"}
 GENERATOR_TECHS = ("onwind", "solar_fixed", "solar_tracking", "offwind", "offwind_float", "ccgt", "ocgt")
-EARTH_RADIUS_KM = 6371.0088
-
-
-class CorridorDataError(SilkGridError, ValueError):
-    """The corridor tables or the profiles given to the builder are inconsistent."""
-
-
-# ----------------------------------------------------------------------------------------
-# tables and parameters
-# ----------------------------------------------------------------------------------------
-@lru_cache(maxsize=4)
-def _tables_cached(folder: str) -> dict[str, pd.DataFrame]:
-    return load_tables(Path(folder))
-
-
-def _tables(dataset: str | Path) -> dict[str, pd.DataFrame]:
-    return {k: v.copy() for k, v in _tables_cached(str(dataset_dir(dataset))).items()}
-
-
-def parameters(dataset: str | Path = "corridor") -> dict[str, float]:
-    """``parameters.csv`` as name → value."""
-    df = _tables(dataset)["parameters"]
-    return {str(r.parameter): float(r.value) for r in df.itertuples()}
-
-
-class _Money:
-    """Converts a value of a currency year to EUR of the base year at a constant inflation rate."""
-
-    def __init__(self, params: Mapping[str, float], harmonise: bool) -> None:
-        self.base = int(params["currency_base_year"])
-        self.rate = float(params["inflation_rate"])
-        self.harmonise = harmonise
-
-    def __call__(self, currency_year: float | None) -> float:
-        if not self.harmonise or currency_year is None or pd.isna(currency_year):
-            return 1.0
-        return (1.0 + self.rate) ** (self.base - float(currency_year))
-
-
-def _check_year(year: int) -> int:
-    if year not in YEARS:
-        raise CorridorDataError(f"year {year} has no technology data; choose one of {', '.join(map(str, YEARS))}")
-    return int(year)
-
-
-def technology_values(year: int = 2030, dataset: str | Path = "corridor", *,
-                      harmonise_currency: bool = True) -> dict[str, dict[str, float]]:
-    """Technology → parameter → value for ``year``, money in EUR of the base currency year.
-
-    Parameters are as in technology-data (``investment``, ``FOM`` in %/yr, ``VOM``,
-    ``efficiency``, ``lifetime``, ``fuel``, ``CO2 intensity``), units as in
-    ``technologies.csv``.
-    """
-    year = _check_year(year)
-    money = _Money(parameters(dataset), harmonise_currency)
-    df = _tables(dataset)["technologies"]
-    df = df[df["year"] == year]
-    out: dict[str, dict[str, float]] = {}
-    for r in df.itertuples():
-        value = float(r.value)
-        if r.parameter in ("investment", "VOM", "fuel"):
-            value *= money(r.currency_year)
-        out.setdefault(str(r.technology), {})[str(r.parameter)] = value
-    return out
 
 
 # ----------------------------------------------------------------------------------------
 # nodes, demand, hydro
 # ----------------------------------------------------------------------------------------
-def _nodes(dataset: str | Path) -> pd.DataFrame:
-    return _tables(dataset)["nodes"].set_index("id", drop=False)
-
-
 def annual_demand_twh(area: str, year: int, dataset: str | Path = "corridor") -> float:
     """National (or area) demand in ``year``: linear between sourced points, then ``demand_growth_rate``."""
     df = _tables(dataset)["demand"]
@@ -254,143 +187,6 @@ def required_profile_columns(year: int = 2030, dataset: str | Path = "corridor",
         if "hydro_inflow_mwh" in rec:
             cols.append(f"inflow_{rec['id']}")
     return cols
-
-
-# ----------------------------------------------------------------------------------------
-# links
-# ----------------------------------------------------------------------------------------
-def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Haversine distance. [km]"""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
-
-
-def hvdc_efficiency(length_km: float, params: Mapping[str, float]) -> float:
-    """PyPSA-Eur DC link efficiency ``static × per_1000km^(L/1000)``."""
-    return params["hvdc_efficiency_static"] * params["hvdc_efficiency_per_1000km"] ** (length_km / 1000.0)
-
-
-def link_table(year: int = 2030, dataset: str | Path = "corridor", *, harmonise_currency: bool = True,
-               respect_earliest_year: bool = False) -> pd.DataFrame:
-    """Links for ``year`` with length, efficiency and (for candidates) costs.
-
-    Added columns: ``length_km`` (filled from anchors where blank), ``length_method``,
-    ``efficiency``, ``capex_eur_per_mw``, ``capex_eur_per_mw_km``, ``fixed_om_pct_per_yr``,
-    ``lifetime_years`` (money in EUR of the base currency year).
-    """
-    year = _check_year(year)
-    params = parameters(dataset)
-    money = _Money(params, harmonise_currency)
-    tech = technology_values(year, dataset, harmonise_currency=harmonise_currency)
-    tech2030 = technology_values(2030, dataset, harmonise_currency=harmonise_currency)
-    nodes = _nodes(dataset)
-    df = _tables(dataset)["links"]
-    if respect_earliest_year:
-        df = df[df["earliest_year"].isna() | (df["earliest_year"] <= year)]
-    rows = []
-    for r in df.to_dict("records"):
-        a, b = nodes.loc[r["from_node"]], nodes.loc[r["to_node"]]
-        if pd.isna(r["length_km"]):
-            r["length_km"] = great_circle_km(a.lat, a.lon, b.lat, b.lon) * params["line_length_factor"]
-            r["length_method"] = "great circle x line_length_factor"
-        else:
-            r["length_method"] = "table"
-        L = float(r["length_km"])
-        if r["kind"] in DC_KINDS:
-            r["efficiency"] = hvdc_efficiency(L, params)
-        elif r["kind"] in AC_KINDS:
-            r["efficiency"] = params["ac_efficiency_per_1000km"] ** (L / 1000.0)
-        else:
-            raise CorridorDataError(f"link '{r['id']}': unknown kind '{r['kind']}'")
-        station, per_km, station_fom, line_fom, lifetime = _link_cost_parts(r["kind"], tech)
-        if r["kind"] == "hvdc_submarine" and not pd.isna(r.get("project_cost_eur")):
-            # calibrate the cable so that the project (converters + cable) costs what was published
-            total_per_mw = float(r["project_cost_eur"]) * money(r["project_currency_year"]) \
-                / float(r["project_capacity_mw"])
-            conv_2030 = tech2030["hvdc_inverter_pair"]["investment"] * 1e3
-            cable_2030 = (total_per_mw - conv_2030) / L
-            if cable_2030 <= 0:
-                raise CorridorDataError(f"link '{r['id']}': project cost below the converter cost")
-            per_km = cable_2030 * tech["hvdc_submarine"]["investment"] / tech2030["hvdc_submarine"]["investment"]
-            r["cost_method"] = "calibrated to project cost"
-        else:
-            r["cost_method"] = "technology-data unit costs"
-        invest = station + per_km * L
-        r["capex_eur_per_mw"] = station
-        r["capex_eur_per_mw_km"] = per_km
-        r["fixed_om_pct_per_yr"] = (station_fom * station + line_fom * per_km * L) / invest if invest else 0.0
-        r["lifetime_years"] = lifetime
-        rows.append(r)
-    return pd.DataFrame(rows)
-
-
-def _link_cost_parts(kind: str, tech: Mapping[str, Mapping[str, float]]) -> tuple[float, float, float, float, float]:
-    """(station EUR/MW, line EUR/MW/km, station FOM %, line FOM %, lifetime years)."""
-    inv = tech["hvdc_inverter_pair"]
-    if kind == "hvdc_submarine":
-        line = tech["hvdc_submarine"]
-        return inv["investment"] * 1e3, line["investment"], inv["FOM"], line["FOM"], line["lifetime"]
-    if kind == "hvdc_overhead":
-        line = tech["hvdc_overhead"]
-        return inv["investment"] * 1e3, line["investment"], inv["FOM"], line["FOM"], line["lifetime"]
-    if kind == "b2b":
-        return inv["investment"] * 1e3, 0.0, inv["FOM"], 0.0, inv["lifetime"]
-    if kind == "ac":
-        line = tech["hvac_overhead"]
-        return 0.0, line["investment"], 0.0, line["FOM"], line["lifetime"]
-    if kind == "offshore_dc":
-        st, line = tech["offwind_dc_station"], tech["offwind_dc_connection_submarine"]
-        return st["investment"] * 1e3, line["investment"], st["FOM"], line["FOM"], line["lifetime"]
-    raise CorridorDataError(f"unknown link kind '{kind}'")
-
-
-# ----------------------------------------------------------------------------------------
-# markets
-# ----------------------------------------------------------------------------------------
-def market_prices(index: pd.DatetimeIndex, dataset: str | Path = "corridor", *, price_year: int | None = None,
-                  harmonise_currency: bool = True) -> dict[str, np.ndarray]:
-    """Hourly prices of every market node on ``index`` (UTC hours). [EUR/MWh of the base year]
-
-    ``monthly`` markets: the Ember monthly mean of the month times the diurnal factor
-    ``1 − A cos(2π (h − 13) / 12)`` (clock hour ``h`` at UTC + ``price_shape_utc_offset_h``,
-    the same for all markets; ``A`` = ``price_diurnal_amplitude``),
-    rescaled so that the mean over the hours equals the unweighted mean of the 12 monthly
-    values (the annual mean of the fact sheet).  ``annual`` markets: the annual price times
-    the same diurnal factor.
-    """
-    params = parameters(dataset)
-    money = _Money(params, harmonise_currency)
-    tables = _tables(dataset)
-    year = int(price_year if price_year is not None else params["market_price_year"])
-    amp = params["price_diurnal_amplitude"]
-    idx = pd.DatetimeIndex(index)
-    if idx.tz is not None:
-        idx = idx.tz_convert("UTC").tz_localize(None)
-    monthly = tables["market_prices_monthly"]
-    local = idx + pd.Timedelta(hours=float(params["price_shape_utc_offset_h"]))  # one clock for all markets
-    hour = local.hour.to_numpy() + local.minute.to_numpy() / 60.0
-    shape = 1.0 - amp * np.cos(2 * np.pi * (hour - 13.0) / 12.0)
-    out = {}
-    for m in tables["markets"].itertuples():
-        if m.price_basis == "monthly":
-            rows = monthly[(monthly["node"] == m.node) & (monthly["year"] == year)].sort_values("month")
-            if len(rows) != 12:
-                raise CorridorDataError(f"market {m.node}: no complete monthly prices for {year}")
-            by_month = rows["price_eur_per_mwh"].to_numpy(float)
-            target = float(by_month.mean())
-            raw = by_month[local.month.to_numpy() - 1] * shape
-            price = raw * (target / raw.mean()) * money(year)
-        elif m.price_basis == "annual":
-            value = float(m.price_annual)
-            if str(m.price_unit).startswith("USD"):
-                value /= params["usd_per_eur"]
-            price = value * shape / shape.mean() * money(m.price_year)
-        else:
-            raise CorridorDataError(f"market {m.node}: unknown price_basis '{m.price_basis}'")
-        out[str(m.node)] = price
-    return out
 
 
 # ----------------------------------------------------------------------------------------
@@ -621,6 +417,8 @@ def build_corridor_scenario(year: int = 2030, weather_year: int = 1, resolution:
         "generators": generators, "storage": storage, "links": links, "loads": loads, "markets": markets,
         "policies": {"co2_price_eur_per_t": float(co2_price if co2_price is not None
                                                   else params["corridor_co2_price"])},
+        # export path, EU nodes and markets, web knobs, CBAM default factors (meta.yaml + emission_factors.csv)
+        "corridor": corridor_section(dataset),
     }
 
 

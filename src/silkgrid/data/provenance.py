@@ -12,6 +12,10 @@ A data set folder (e.g. ``src/silkgrid/data/corridor/``) holds CSV tables and a
    date.
 4. ``assumption`` is the id of "no source": a row citing it for any of its values (or a row
    with no values whose ``source_id`` is ``assumption``) must give a short ``reason``.
+5. A ``meta.yaml`` (corridor knowledge: ids, labels and pointers, no numbers; see
+   :mod:`silkgrid.data.corridor_meta`) points only at what the tables hold: its links are rows of
+   ``links.csv``, its EU nodes rows of ``nodes.csv``, and its CBAM factor table and metric exist
+   (their values are then cited like every other cell).
 
 :func:`format_sources` (for ``silkgrid info --sources``) and :func:`list_assumptions` (for
 ``silkgrid info --assumptions``) present the same information to people.
@@ -210,6 +214,43 @@ def check_provenance(dataset: str | Path = "corridor") -> list[str]:
                 reason = row.get("reason") if "reason" in df.columns else None
                 if reason is None or pd.isna(reason) or not str(reason).strip():
                     problems.append(f"{table}.csv [{key}]: cites '{ASSUMPTION}' but gives no reason")
+    problems += _check_meta(dataset)
+    return problems
+
+
+def _check_meta(dataset: str | Path) -> list[str]:
+    """Problems with the data set's ``meta.yaml`` (none when it has none)."""
+    path = dataset_dir(dataset) / "meta.yaml"
+    if not path.is_file():
+        return []
+    try:
+        meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        return [f"meta.yaml: cannot be read ({exc.__class__.__name__})"]
+    if not isinstance(meta, dict):
+        return ["meta.yaml: does not hold a mapping"]
+    tables = load_tables(dataset)
+    problems = []
+
+    def ids(table: str, column: str) -> set[str]:
+        df = tables.get(table)
+        return set(df[column].astype(str)) if df is not None and column in df.columns else set()
+
+    links, nodes = ids("links", "id"), ids("nodes", "id")
+    path_links = [s.get("link") if isinstance(s, dict) else s for s in meta.get("export_path") or []]
+    for lid in path_links + list((meta.get("capacity_knobs") or {}).values()):
+        if str(lid) not in links:
+            problems.append(f"meta.yaml: link '{lid}' is not a row of links.csv")
+    for nid in meta.get("eu_nodes") or []:
+        if str(nid) not in nodes:
+            problems.append(f"meta.yaml: EU node '{nid}' is not a row of nodes.csv")
+    spec = meta.get("cbam_default_factors")
+    if spec is not None:
+        stem = Path(str(spec.get("table", ""))).stem if isinstance(spec, dict) else ""
+        if stem not in tables:
+            problems.append(f"meta.yaml: cbam_default_factors.table '{stem}' is not a table of the data set")
+        elif "metric" not in tables[stem].columns or not (tables[stem]["metric"] == spec.get("metric")).any():
+            problems.append(f"meta.yaml: {stem}.csv has no rows with metric '{spec.get('metric')}'")
     return problems
 
 

@@ -28,6 +28,26 @@ is appended, and `{id: X, remove: true}` deletes X. Mappings merge recursively.
 **Costs.** New capacity pays `capex × annuity(discount_rate, lifetime) + fixed O&M` per year;
 existing capacity pays fixed O&M only (a constant). `annualised_cost_eur_per_mw_yr`, where given,
 replaces capex, lifetime and fixed O&M.
+
+**Corridor facts.** The optional `corridor:` section tells the analysis (and the web Run form)
+which links form the export path, which nodes and markets are the EU, the CBAM default emission
+factor of each origin country and which links the capacity knobs set. The `corridor` data set
+fills it from `data/corridor/meta.yaml` and `emission_factors.csv`, and scenarios that extend it
+inherit it (a mapping: a child's fields override, `corridor: null` removes it). Without it the
+export path is inferred, the EU-deliveries metric is skipped and the CBAM factors are the proxies
+of the corridor data set's table (`docs/analysis.md`). Its ids are not checked at load time:
+an inherited section may name elements a child removed, and the analysis then says so. Example:
+
+```yaml
+corridor:
+  export_path: [caspian_cable, AZ_GE_500kV, black_sea_cable]
+  segments: {caspian_cable: caspian_cable, AZ_GE_500kV: transit, black_sea_cable: black_sea_cable}
+  eu_nodes: [RO]
+  eu_markets: [RO_market]
+  cbam_default_factors:
+    KZ: {t_per_mwh: 0.797, assumption: true, source: "IFI operating margin 2021 (proxy)"}
+  capacity_knobs: {caspian: caspian_cable, black_sea: black_sea_cable}
+```
 """
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
@@ -44,6 +64,8 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("markets[]", schema.Market),
     ("policies", schema.Policies),
     ("policies.firm_exports[]", schema.FirmExport),
+    ("corridor", schema.Corridor),
+    ("corridor.cbam_default_factors.<country>", schema.CbamDefaultFactor),
     ("unserved_energy", schema.UnservedEnergy),
     ("solver", schema.SolverOptions),
 ]

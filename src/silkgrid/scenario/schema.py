@@ -396,6 +396,51 @@ class Policies(_Strict):
     """Generators whose output may back CBAM exports (default: renewable generators at the path's origin node)."""
 
 
+class CbamDefaultFactor(_Strict):
+    """CBAM default emission factor of one origin country (``corridor.cbam_default_factors``)."""
+
+    t_per_mwh: NonNeg
+    """Default emission factor of electricity imported from the country, tCO2/MWh."""
+    assumption: bool = True
+    """True when the value is not the official CBAM default (e.g. a proxy): results then carry a warning."""
+    source: str = ""
+    """Where the value comes from (table, row, data year, source id)."""
+
+
+class Corridor(_Strict):
+    """Export-corridor facts for the analysis: export path, EU nodes and markets, CBAM default factors.
+
+    Optional.  The ``corridor`` data set fills it from ``data/corridor/meta.yaml`` and
+    ``emission_factors.csv``; scenarios that extend it inherit it (a mapping: a child's fields
+    override the parent's, ``corridor: null`` removes it).  Without it the analysis infers the export
+    path, skips the EU-deliveries metric and takes CBAM factors from the corridor data set's table
+    (``docs/analysis.md``).  Ids are not checked at load time, so an inherited section may name
+    elements a child removed: the analysis then says so and falls back.
+    """
+
+    export_path: list[Id] = Field(default_factory=list)
+    """Link ids from the origin node to the EU landing node, in order (default path of delivered cost and CBAM;
+    empty: inferred)."""
+    segments: dict[Id, str] = Field(default_factory=dict)
+    """Link id -> label of its segment in the delivered-cost split (default: the link id)."""
+    eu_nodes: list[Id] = Field(default_factory=list)
+    """Nodes inside the EU: power delivered into them over links from outside counts as EU deliveries."""
+    eu_markets: list[Id] = Field(default_factory=list)
+    """Market ids of EU markets (default markets of the export revenue)."""
+    cbam_default_factors: dict[str, CbamDefaultFactor] = Field(default_factory=dict)
+    """Origin country -> CBAM default emission factor {t_per_mwh, assumption, source}."""
+    capacity_knobs: dict[str, Id] = Field(default_factory=dict)
+    """Web Run form: capacity knob (``caspian``, ``black_sea``) -> the id of the link it sets."""
+
+    @field_validator("export_path")
+    @classmethod
+    def _no_repeat(cls, value: list[str]) -> list[str]:
+        repeated = sorted({v for v in value if value.count(v) > 1})
+        if repeated:
+            raise ValueError(f"export_path names link(s) {repeated} more than once")
+        return value
+
+
 class UnservedEnergy(_Strict):
     allowed: bool = True
     """Allow load shedding (if false, unmet demand is infeasible)."""
@@ -503,6 +548,8 @@ class Scenario(_Strict):
     """External markets."""
     policies: Policies = Field(default_factory=Policies)
     """Policies."""
+    corridor: Corridor | None = None
+    """Export-corridor facts for the analysis (export path, EU nodes and markets, CBAM default factors)."""
     unserved_energy: UnservedEnergy = Field(default_factory=UnservedEnergy)
     """Load shedding."""
     solver: SolverOptions = Field(default_factory=SolverOptions)

@@ -14,6 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from silkgrid.model.build import BuiltModel
+from silkgrid.model.components import diagnoses
 from silkgrid.model.lp import LinearProgram
 from silkgrid.scenario.schema import SolverOptions
 from silkgrid.solve.highs import configure, new_highs, pass_arrays
@@ -21,14 +22,18 @@ from silkgrid.solve.solution import LPSolution
 
 import highspy
 
-#: Families relaxed in the first pass, in the order causes are reported.
-POLICY_FAMILIES = ("co2_cap", "co2_cap_country", "min_renewable_share", "firm_export_hourly",
-                   "firm_export_yearly", "balance", "sto_soc_balance", "gen_min")
+def relaxation_passes() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(policy-only families, policy families) of the first two elastic passes, from the components.
 
-#: Yearly policy families, relaxed on their own first: their rows are yearly totals (kt,
-#: GWh/yr) while balance rows are per-snapshot GW, so in a joint elastic solve a cap that
-#: cannot be met would be blamed on "unmet demand" whenever weights are large (annualise).
-POLICY_ONLY = POLICY_FAMILIES[:5]
+    Policy families are the blocks with a relaxation rank, by rank (policy budgets 0, then
+    balance, storage state, must-run).  The yearly policy families (rank 0) are relaxed on their
+    own first: their rows are yearly totals (kt, GWh/yr) while balance rows are per-snapshot GW,
+    so in a joint elastic solve a cap that cannot be met would be blamed on "unmet demand"
+    whenever weights are large (annualise).
+    """
+    found = diagnoses()
+    policy = tuple(sorted((n for n, d in found.items() if d.relax is not None), key=lambda n: found[n].relax))
+    return tuple(n for n in policy if found[n].relax == 0), policy
 
 
 def _elastic_solve(lp: LinearProgram, rows: np.ndarray, options: SolverOptions) -> np.ndarray | None:
@@ -52,57 +57,19 @@ def _elastic_solve(lp: LinearProgram, rows: np.ndarray, options: SolverOptions) 
 
 
 def _describe(name: str, where: tuple, violation: np.ndarray, built: BuiltModel) -> str:
-    """One sentence for the violated rows of one constraint block."""
-    a = built.arrays
-    snaps = a.snapshots
-    lp = built.lp
-    rows = lp.constraints[name]
-    rup = lp.upper_bounds_rows()
-    amount = np.abs(violation)
-    if name == "co2_cap":
-        cap = rup[rows[0]] * 1e3
-        return (f"the system CO2 cap of {cap:,.0f} t/yr cannot be met even with all candidate capacity at "
-                f"its maximum: the lowest reachable emissions exceed it by {amount.sum() * 1e3:,.0f} t/yr")
-    if name == "co2_cap_country":
-        country = list(a.co2_cap_by_country)[where[0]]
-        cap = a.co2_cap_by_country[country] * 1e3
-        return (f"the CO2 cap for {country} of {cap:,.0f} t/yr cannot be met even with all candidate "
-                f"capacity at its maximum: the lowest reachable emissions exceed it by "
-                f"{amount.sum() * 1e3:,.0f} t/yr")
-    if name == "min_renewable_share":
-        country, share = list(a.min_res_share.items())[where[0]]
-        return (f"the minimum renewable share for {country} of {share:.0%} cannot be reached with the "
-                f"renewable capacity that may be built: it falls short by {amount.sum() * 1e3:,.0f} MWh/yr")
-    t_first = snaps.index[where[-1]] if len(where) > 1 else None
-    if name in ("firm_export_hourly", "firm_export_yearly"):
-        ids = [a.firm_export_ids[i] for i in np.flatnonzero(
-            ~np.isnan(a.firm_export_min_gw if name.endswith("hourly") else a.firm_export_min_gwh))]
-        fid = ids[where[0]]
-        if name.endswith("hourly"):
-            return (f"the firm export contract '{fid}' cannot be delivered in {int((amount > 1e-9).sum())} "
-                    f"snapshots (first at {t_first}); it falls short by up to {amount.max() * 1e3:,.1f} MW, "
-                    f"so link or generation capacity towards its node is too small")
-        return (f"the yearly firm export contract '{fid}' falls short by {amount.sum() * 1e3:,.0f} MWh; "
-                f"link or generation capacity towards its node is too small")
-    if name == "balance":
-        node = a.node_ids[where[0]]
-        return (f"demand at node {node} cannot be met in {int((amount > 1e-9).sum())} snapshots (first at "
-                f"{t_first}); short by up to {amount.max() * 1e3:,.1f} MW while unserved energy is not "
-                f"allowed: add capacity, links or allow unserved energy")
-    if name == "sto_soc_balance":
-        sid = a.sto_ids[where[0]]
-        return (f"the state of charge of storage '{sid}' cannot follow its balance (first at {t_first}): "
-                f"check initial_state_mwh, inflow and energy capacity")
-    if name == "gen_min":
-        return "a must-run (min_output) requirement cannot be absorbed by demand, storage or exports"
-    return f"constraint family '{name}' cannot be satisfied"
+    """One sentence for the violated rows of one constraint block (its component's words)."""
+    diagnosis = diagnoses().get(name)
+    if diagnosis is None:
+        return f"constraint family '{name}' cannot be satisfied"
+    return diagnosis.describe(name, where, violation, built.arrays)
 
 
 def explain_infeasibility(built: BuiltModel, options: SolverOptions | None = None) -> str:
     """A plain-language explanation of why the LP is infeasible."""
     options = options or SolverOptions()
     lp = built.lp
-    for families in (POLICY_ONLY, POLICY_FAMILIES, tuple(lp.constraints)):
+    policy_only, policy = relaxation_passes()
+    for families in (policy_only, policy, tuple(lp.constraints)):
         present = [f for f in families if f in lp.constraints and lp.constraints[f].size]
         if not present:
             continue

@@ -1,6 +1,6 @@
 """``silkgrid serve``: a local web dashboard (FastAPI + uvicorn, server-rendered HTML).
 
-Figures come from :mod:`silkgrid.report`'s panel functions (one source of truth); one small
+Figures come from the public panels of :mod:`silkgrid.report.panels` (one source of truth); one small
 vanilla script (``static/app.js``) adds map clicks, the node/week selector, the Run form and the
 compare view.  Nothing is loaded from the network.  Design and security notes: ``docs/web.md``.
 """
@@ -18,14 +18,14 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import ValidationError
 
-from silkgrid.report import html as rep
 from silkgrid.core.errors import ScenarioError, SilkGridError
+from silkgrid.report import CSS, panels
 from silkgrid.report.formatting import fmt_emissions, fmt_energy, fmt_eur
+from silkgrid.results import Result
 from silkgrid.web.jobs import JobQueue, Registry
 from silkgrid.web.knobs import Knobs, RunRequest
 
@@ -95,7 +95,7 @@ def check_serve_options(host: str, port: int, token: str | None, generate: bool,
 
 def _static(name: str) -> bytes:
     if name == "report.css":
-        return rep._CSS.encode()
+        return CSS.encode()
     return (resources.files("silkgrid.web") / "static" / name).read_bytes()
 
 
@@ -204,12 +204,12 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
     @app.get("/results/{rid}/fragments/dispatch", response_class=HTMLResponse)
     def dispatch_fragment(rid: str, node: str, week: int = 1):
         entry = entry_or_404(rid)
-        data = entry.data()
-        if node not in {n["id"] for n in data["network"].get("nodes", [])}:
+        result = entry.data()
+        if node not in {n["id"] for n in result.network.get("nodes", [])}:
             raise _NotFound(f"no node '{node}' in this result")
         if not 1 <= week <= 60:
             raise SilkGridError(f"week {week}: choose a week from 1")
-        return HTMLResponse(_dispatch_fragment(data, node, week))
+        return HTMLResponse(_dispatch_fragment(result, node, week))
 
     @app.get("/compare", response_class=HTMLResponse)
     def compare(ids: str = ""):
@@ -282,7 +282,7 @@ def _type_message(exc: ValueError) -> str:
 
 # ---------------------------------------------------------------------------------------- rendering
 def _entry_json(e) -> dict:
-    s = e.data()["summary"]
+    s = e.summary()
     return {"id": e.id, "label": e.label, "origin": e.origin, "scenario": s.get("scenario"),
             "status": s.get("status"), "total_cost_eur": s.get("total_cost_eur"),
             "emissions_t": s.get("emissions_t"), "co2_price_eur_per_t": s.get("co2_price_eur_per_t")}
@@ -347,17 +347,14 @@ def _run_form(d: dict) -> str:
 
 
 def _result_body(entry) -> str:
-    data = entry.data()
-    s = data["summary"]
-    if s.get("status") != "optimal" or not data["tables"] or not data["network"]:
+    result = entry.data()
+    s = entry.summary()
+    if s.get("status") != "optimal" or not result.tables or not result.network:
         return (f"<section><p class='warn'>This result is not optimal (status {_e(s.get('status'))}: "
                 f"{_e(s.get('message', ''))}) or has no network.json: nothing to show.</p></section>")
-    scenario, why = entry.scenario()
-    nodes = [n["id"] for n in data["network"].get("nodes", [])]
-    idx = next(iter(data["hourly"].values())).index
-    n_weeks = int((idx[-1] - idx[0]) / pd.Timedelta(days=7)) + 1
+    nodes = [n["id"] for n in result.network.get("nodes", [])]
     node_opts = "".join(f"<option>{_e(n)}</option>" for n in nodes)
-    week_opts = "".join(f"<option>{w}</option>" for w in range(1, n_weeks + 1))
+    week_opts = "".join(f"<option>{w}</option>" for w in range(1, panels.n_weeks(result) + 1))
     head = (f"<section id='headline' data-result='{_e(entry.id)}'><h2>{_e(s.get('scenario'))}</h2><p>"
             f"Total system cost <b>{_e(fmt_eur(s.get('total_cost_eur')))}/yr</b>; demand "
             f"{_e(fmt_energy(s.get('demand_mwh')))}/yr; emissions {_e(fmt_emissions(s.get('emissions_t')))}/yr; "
@@ -372,56 +369,36 @@ def _result_body(entry) -> str:
         except SilkGridError as exc:
             return f"<p class='warn'>{_e(exc)}</p>"
 
-    mapsec = (f"<section id='map'><h2>Corridor map</h2><div class='mapgrid'><div>{rep._map_panel(data)}</div>"
+    mapsec = (f"<section id='map'><h2>Corridor map</h2><div class='mapgrid'><div>{panels.map_panel(result)}</div>"
               "<aside id='details'><p class='note'>Click a node or a link for details.</p></aside></div></section>")
     disp = (f"<section id='dispatch'><h2>Dispatch and storage</h2><form id='dispatch-form'>"
             f"<label>Node <select name='node'>{node_opts}</select></label> <label>Week <select name='week'>"
             f"{week_opts}</select></label></form><div id='dispatch-panel'>"
-            f"{_dispatch_fragment(data, nodes[0], 1) if nodes else ''}</div></section>")
-    return (head + mapsec + sec("capacity", "Capacity mix by node", rep._capacity_panel(data)) + disp
-            + sec("prices", "Price duration curves", rep._price_panel(data))
-            + sec("exports", "Exports: energy into each market", rep._export_panel(data))
-            + sec("cbam", "CBAM: hourly matched share of exports", safe(rep._cbam_panel, data, scenario, why))
-            + sec("costs", "Cost breakdown", safe(rep._cost_panel, data, scenario, why))
-            + sec("provenance", "Data provenance", rep._provenance_panel(data, why)))
+            f"{_dispatch_fragment(result, nodes[0], 1) if nodes else ''}</div></section>")
+    return (head + mapsec + sec("capacity", "Capacity mix by node", panels.capacity_panel(result)) + disp
+            + sec("prices", "Price duration curves", panels.price_panel(result))
+            + sec("exports", "Exports: energy into each market", panels.export_panel(result))
+            + sec("cbam", "CBAM: hourly matched share of exports", safe(panels.cbam_panel, result))
+            + sec("costs", "Cost breakdown", safe(panels.cost_panel, result))
+            + sec("provenance", "Data provenance", panels.provenance_panel(result)))
 
 
-def _dispatch_fragment(data: dict, node: str, week: int) -> str:
-    one = {**data, "network": {**data["network"], "nodes": [n for n in data["network"]["nodes"] if n["id"] == node]}}
-    out = rep._dispatch_panel(one, week)
-    return out + _storage_svg(data, node, rep.week_slice(data, week))
+def _dispatch_fragment(result: Result, node: str, week: int) -> str:
+    return panels.dispatch_panel(result, week, nodes=[node]) + panels.storage_panel(result, node, week)
 
 
-def _storage_svg(data: dict, node: str, snaps) -> str:
-    s = data["tables"].get("storage")
-    soc = data["hourly"].get("storage_energy_mwh")
-    if s is None or soc is None or not len(s[s["node"] == node]):
-        return f"<p class='note'>No storage at {_e(node)}.</p>"
-    ids = [i for i in s.loc[s["node"] == node, "id"] if i in soc.columns]
-    hours = np.asarray((snaps - snaps[0]) / pd.Timedelta(hours=1), dtype=float)
-    top = max(float(soc.loc[snaps, ids].to_numpy().max()) if ids else 0.0, 1.0)
-    fr = rep._Frame(900, 220, 0, max(hours[-1], 1.0), 0, top, ylabel="MWh", cls="chart storage",
-                    title=f"{node}: storage state of charge", xlabel="hours into the week")
-    colours = {}
-    for k, sid in enumerate(ids):
-        c = rep._NODE_COLOURS[k % len(rep._NODE_COLOURS)]
-        colours[sid] = c
-        fr.polyline(hours, soc.loc[snaps, sid].to_numpy(), c, 1.8, title=sid)
-    return fr.svg() + rep._legend(colours)
-
-
-def _node_details(data: dict, node: str) -> dict:
-    t = data["tables"]
+def _node_details(result: Result, node: str) -> dict:
+    t = result.tables
     ntab = t["nodes"].set_index("id")
     if node not in ntab.index:
         raise _NotFound(f"no node '{node}' in this result")
     r = ntab.loc[node]
-    cap = rep.capacity_by_node(data)
+    cap = panels.capacity_by_node(result)
     g = t["generators"]
     gn = g[g["node"] == node]
     links = t["links"]
     conn = links[(links["from_node"] == node) | (links["to_node"] == node)]
-    meta = next((n for n in data["network"]["nodes"] if n["id"] == node), {})
+    meta = next((n for n in result.network["nodes"] if n["id"] == node), {})
     return _json_clean({
         "kind": "node", "id": node, "name": meta.get("name"), "country": meta.get("country"),
         "capacity_mw": cap.loc[node].to_dict() if node in cap.index else {},
@@ -436,12 +413,12 @@ def _node_details(data: dict, node: str) -> dict:
     })
 
 
-def _link_details(data: dict, link: str) -> dict:
-    lt = data["tables"]["links"].set_index("id")
+def _link_details(result: Result, link: str) -> dict:
+    lt = result.tables["links"].set_index("id")
     if link not in lt.index:
         raise _NotFound(f"no link '{link}' in this result")
     r = lt.loc[link]
-    price = data["tables"]["nodes"].set_index("id")["mean_price_eur_per_mwh"]
+    price = result.tables["nodes"].set_index("id")["mean_price_eur_per_mwh"]
     return _json_clean({
         "kind": "link", "id": link, "from_node": r["from_node"], "to_node": r["to_node"],
         "existing_mw": r["existing_mw"], "new_mw": r["new_mw"], "total_mw": r["total_mw"],

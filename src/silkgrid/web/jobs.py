@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from silkgrid.core.errors import ScenarioError
+from silkgrid.core.errors import ScenarioError, SilkGridError
+from silkgrid.report.panels import scenario_note
+from silkgrid.results import Result
 from silkgrid.workflows import RunSpec, plan_verdict
 from silkgrid.workflows import run as run_workflow
 
@@ -30,24 +32,26 @@ class ResultEntry:
     path: Path
     label: str
     origin: str  # "given" or "run"
-    _data: dict | None = field(default=None, repr=False)
-    _scenario: tuple | None = field(default=None, repr=False)
+    _result: Result | None = field(default=None, repr=False)
+    _summary: dict | None = field(default=None, repr=False)
 
-    def data(self) -> dict:
-        """``read_dir`` data, read once and cached (results directories do not change)."""
-        if self._data is None:
-            from silkgrid.report.html import read_dir
+    def data(self) -> Result:
+        """The result (:meth:`Result.from_dir`), read once and cached (results directories do not change)."""
+        if self._result is None:
+            self._result = Result.from_dir(self.path)
+        return self._result
 
-            self._data = read_dir(self.path)
-        return self._data
+    def summary(self) -> dict:
+        """``data().summary``, computed once (the results list asks for it on every refresh)."""
+        if self._summary is None:
+            self._summary = self.data().summary
+        return self._summary
 
     def scenario(self):
-        """(scenario or None, why) for the cost and CBAM panels."""
-        if self._scenario is None:
-            from silkgrid.report.html import reload_scenario
-
-            self._scenario = reload_scenario(self.data()) if self.data()["network"] else (None, "no network.json")
-        return self._scenario
+        """(the scenario the result solved or None, and where the cost data comes from or why
+        there is none) for the cost and CBAM panels."""
+        result = self.data()
+        return result.scenario, scenario_note(result)
 
 
 class Registry:
@@ -58,18 +62,13 @@ class Registry:
         self._items: dict[str, ResultEntry] = {}
         self._ids = itertools.count(1)
 
-    def add(self, path: Path, *, label: str | None = None, origin: str = "given", scenario=None,
-            why: str = "") -> ResultEntry:
-        from silkgrid.core.errors import SilkGridError
-
+    def add(self, path: Path, *, label: str | None = None, origin: str = "given") -> ResultEntry:
         path = Path(path).resolve()
         if not (path / "summary.json").is_file():
             raise SilkGridError(f"'{path}' is not a SilkGrid results directory (no summary.json)")
         with self._lock:
             rid = f"r{next(self._ids)}"
             entry = ResultEntry(rid, path, label or path.name, origin)
-            if scenario is not None:
-                entry._scenario = (scenario, why)
             self._items[rid] = entry
         return entry
 

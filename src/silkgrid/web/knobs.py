@@ -1,8 +1,10 @@
 """The Run form's knobs mapped onto a scenario dict (validated by :func:`load_scenario`).
 
 The knobs are applied as an ``extends`` overlay on the server's base scenario, so the validation
-messages are exactly those of the CLI (:attr:`ScenarioError.message`).  Knobs whose elements do not
-exist in the base scenario are skipped, and the run says so.
+messages are exactly those of the CLI (:attr:`ScenarioError.message`).  The links the capacity knobs
+set and the CBAM path come from the base scenario's ``corridor:`` section (``capacity_knobs``,
+``export_path``) unless the server is given them.  Knobs whose elements do not exist in the base
+scenario are skipped, and the run says so.
 """
 
 from __future__ import annotations
@@ -18,9 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field
 #: solved by Clarabel: 13 s on 2 cores, primal simplex 34 s); the form's resolution knob can refine it.
 DEFAULT_BASE = {"extends": {"dataset": "corridor", "year": 2030}, "time": {"resolution": "12h"},
                 "solver": {"method": "monolithic", "algorithm": "clarabel"}}
-#: Knob -> link id in the base scenario (the corridor data set's ids by default).
-DEFAULT_LINKS = {"caspian": "caspian_hvdc", "black_sea": "black_sea_hvdc"}
-DEFAULT_CBAM_PATH = ["caspian_hvdc", "az_ge_500kv", "black_sea_hvdc"]
+#: The capacity knobs of the form (fields ``<knob>_mw`` of :class:`RunRequest`).
+CAPACITY_KNOBS = ("caspian", "black_sea")
 
 Capacity = float | Literal["optimise"]
 
@@ -44,11 +45,29 @@ class Knobs:
 
     def __init__(self, base: dict | None = None, *, links: dict | None = None,
                  cbam_path: list[str] | None = None) -> None:
+        """``links`` (knob -> link id) and ``cbam_path`` override the base scenario's ``corridor:`` section."""
         self.base = copy.deepcopy(base if base is not None else DEFAULT_BASE)
-        self.links = dict(links if links is not None else DEFAULT_LINKS)
-        self.cbam_path = list(cbam_path if cbam_path is not None else DEFAULT_CBAM_PATH)
+        self._links = dict(links) if links is not None else None
+        self._cbam_path = list(cbam_path) if cbam_path is not None else None
         self._loaded = None
         self._lock = threading.Lock()
+
+    @property
+    def links(self) -> dict[str, str | None]:
+        """Knob -> link id it sets (None: the base scenario names none): given, else ``corridor.capacity_knobs``."""
+        if self._links is not None:
+            return self._links
+        sec = self.base_scenario().corridor
+        knobs = sec.capacity_knobs if sec is not None else {}
+        return {k: knobs.get(k) for k in CAPACITY_KNOBS}
+
+    @property
+    def cbam_path(self) -> list[str]:
+        """Link ids of the CBAM path: given, else the base scenario's ``corridor.export_path`` (may be empty)."""
+        if self._cbam_path is not None:
+            return self._cbam_path
+        sec = self.base_scenario().corridor
+        return list(sec.export_path) if sec is not None else []
 
     def base_scenario(self):
         """The base scenario, loaded once (its link ids and defaults fill the form)."""
@@ -71,10 +90,11 @@ class Knobs:
         if self.year_knob():
             year = ext.get("year", 2030) if isinstance(ext, dict) else int((ext.split("-") + ["2030"])[1])
         ids = {ln.id for ln in sc.links}
+        path = self.cbam_path
         return {"year": year, "co2_price": sc.policies.co2_price_eur_per_t, "discount_rate": sc.discount_rate,
                 "resolution": sc.time.resolution, "cbam_hourly_matching": sc.policies.cbam_hourly_matching,
                 "links": {k: (v if v in ids else None) for k, v in self.links.items()},
-                "cbam_available": all(p in ids for p in self.cbam_path)}
+                "cbam_available": bool(path) and all(p in ids for p in path)}
 
     def scenario_dict(self, req: RunRequest) -> tuple[dict, list[str]]:
         """(scenario dict, notes on skipped knobs)."""
@@ -89,9 +109,14 @@ class Knobs:
                 notes.append("year skipped: the base scenario is not the corridor data set")
         overlay: dict = {}
         links = []
+        knob_links = self.links
         for knob, value in (("caspian", req.caspian_mw), ("black_sea", req.black_sea_mw)):
-            lid = self.links.get(knob)
+            lid = knob_links.get(knob)
             if value == "optimise":
+                continue
+            if lid is None:
+                notes.append(f"{knob} cable capacity skipped: the base scenario names no link for it "
+                             "(corridor.capacity_knobs)")
                 continue
             if lid not in ids:
                 notes.append(f"{knob} cable capacity skipped: the base scenario has no link '{lid}'")
@@ -103,11 +128,15 @@ class Knobs:
         if req.co2_price is not None:
             policies["co2_price_eur_per_t"] = req.co2_price
         if req.cbam_hourly_matching:
-            missing = [p for p in self.cbam_path if p not in ids]
-            if missing:
+            path = self.cbam_path
+            missing = [p for p in path if p not in ids]
+            if not path:
+                notes.append("CBAM hourly matching skipped: the base scenario names no export path "
+                             "(corridor.export_path)")
+            elif missing:
                 notes.append(f"CBAM hourly matching skipped: the base scenario has no link {', '.join(missing)}")
             else:
-                policies.update(cbam_hourly_matching=True, cbam_path=list(self.cbam_path))
+                policies.update(cbam_hourly_matching=True, cbam_path=list(path))
         if policies:
             overlay["policies"] = policies
         if req.discount_rate is not None:

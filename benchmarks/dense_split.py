@@ -1,6 +1,7 @@
-"""Equivalent reformulations of a :class:`~silkgrid.model.lp.LinearProgram`.
+"""Dense-column splitting of a :class:`~silkgrid.model.lp.LinearProgram` (research, not in the package).
 
-:func:`split_dense_columns` -- dense-column splitting for interior-point methods.
+:func:`split_dense_columns` -- an equivalent reformulation for interior-point methods, measured by
+``benchmarks/formulation.py`` (docs/performance.md); tested by ``tests/test_transform.py``.
 
 A horizon-spanning column (an extendable capacity) appears in one capacity row per
 snapshot, so it is a dense column: in the normal equations ``A D A'`` of an interior-point

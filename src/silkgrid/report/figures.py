@@ -1,0 +1,122 @@
+"""Static PNG versions of the report's key charts (matplotlib, Agg backend)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from silkgrid.report.panels import capacity_by_node, cost_table, dispatch, price_duration, week_slice
+from silkgrid.report.svg import colour_map
+from silkgrid.results import Result
+
+__all__ = ["FIGURES", "write_figures"]
+
+#: PNG files written to ``DIR/figures/`` (plus ``dispatch_weekN.png``).
+FIGURES = ("map.png", "capacity_mix.png", "price_duration.png", "costs.png")
+
+
+def write_figures(result: Result, directory: str | Path, *, week: int = 1) -> list[Path]:
+    """PNG versions of the key charts in ``directory``; earlier PNGs of these names are removed.
+
+    The cost chart needs ``result.scenario`` and is left out without it.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    for old in [*directory.glob("dispatch_week*.png"), *(directory / n for n in FIGURES)]:
+        old.unlink(missing_ok=True)  # no stale charts from an earlier report
+    written = []
+
+    def save(fig, name):
+        p = directory / name
+        fig.tight_layout()
+        fig.savefig(p, dpi=110)
+        plt.close(fig)
+        written.append(p)
+
+    net = result.network
+    pos = {n["id"]: (n["lon"], n["lat"]) for n in net.get("nodes", []) if n.get("lat") is not None
+           and n.get("lon") is not None}
+    if pos:
+        save(_map_figure(plt, result, pos), "map.png")
+    cap = capacity_by_node(result)
+    if not cap.empty:
+        fig, ax = plt.subplots(figsize=(8, 0.6 + 0.5 * len(cap)))
+        colours = colour_map(cap.columns)
+        (cap / 1e3).plot.barh(stacked=True, ax=ax, color=[colours[c] for c in cap.columns])
+        ax.invert_yaxis()
+        ax.set_xlabel("GW")
+        ax.set_title("Capacity mix by node")
+        save(fig, "capacity_mix.png")
+    snaps = week_slice(result, week)
+    per_node = {n["id"]: dispatch(result, n["id"], snaps) for n in net.get("nodes", [])}
+    per_node = {k: v for k, v in per_node.items()  # leave out nodes with neither generation nor demand
+                if len(v[0].columns) or (v[1] is not None and float(v[1].abs().max()) > 1e-6)} or per_node
+    fig, axes = plt.subplots(len(per_node), 1, figsize=(9, 2.2 * len(per_node)), sharex=True, squeeze=False)
+    for ax, (node, (df, demand)) in zip(axes[:, 0], per_node.items()):
+        if len(df.columns):
+            cm = colour_map([c.replace(" (discharge)", "") for c in df.columns])
+            ax.stackplot(df.index, *(df[c].to_numpy() for c in df.columns), labels=list(df.columns),
+                         colors=[cm[c.replace(" (discharge)", "")] for c in df.columns])
+        if demand is not None:
+            ax.plot(demand.index, demand.to_numpy(), color="k", lw=1.2, label="demand")
+        ax.set_ylabel(f"{node}\nMW")
+        ax.legend(fontsize=7, loc="upper right", ncol=3)
+    axes[0, 0].set_title(f"Dispatch, week {week}")
+    save(fig, f"dispatch_week{week}.png")
+    curves = price_duration(result)
+    if curves:
+        fig, ax = plt.subplots(figsize=(8, 4))
+        for node, (x, v) in curves.items():
+            ax.step(np.r_[0, x], np.r_[v[0], v], where="pre", label=node)
+        ax.set_xlabel("hours per year at or above the price")
+        ax.set_ylabel("EUR/MWh")
+        ax.legend()
+        ax.set_title("Price duration curves")
+        save(fig, "price_duration.png")
+    by = cost_table(result)
+    if by is not None and len(by):
+        from silkgrid.analysis.costs import COMPONENTS
+
+        comps = [c for c in COMPONENTS if by[c].abs().sum() > 1.0]
+        fig, ax = plt.subplots(figsize=(8, 4))
+        (by[comps] / 1e6).rename(columns=lambda c: c.removesuffix("_eur")).plot.bar(stacked=True, ax=ax)
+        ax.set_ylabel("M EUR per year")
+        ax.set_title("Cost breakdown by technology")
+        save(fig, "costs.png")
+    return written
+
+
+def _map_figure(plt, result: Result, pos: dict):
+    """Country outlines, links (width ∝ capacity, colour = utilisation) and labelled nodes."""
+    from silkgrid.data.geo import load_countries
+
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    for f in load_countries()["features"]:
+        g = f["geometry"]
+        for poly in (g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]):
+            xy = np.asarray(poly[0])
+            ax.fill(xy[:, 0], xy[:, 1], color="#eeeae0", ec="#999", lw=0.5)
+    lt = result.tables["links"]
+    mx = float(lt["total_mw"].max()) if len(lt) else 1.0
+    cmap = plt.get_cmap("RdYlBu_r")
+    for r in lt.itertuples():
+        if r.from_node in pos and r.to_node in pos:
+            (x1, y1), (x2, y2) = pos[r.from_node], pos[r.to_node]
+            ax.plot([x1, x2], [y1, y2], lw=1 + 7 * r.total_mw / (mx or 1), color=cmap(r.utilisation),
+                    solid_capstyle="round")
+    for nid, (x, y) in pos.items():
+        ax.plot(x, y, "o", color="#17324d", ms=7)
+        ax.annotate(nid, (x, y), xytext=(5, 5), textcoords="offset points", fontsize=9, weight="bold")
+    xs, ys = zip(*pos.values())
+    ax.set_xlim(min(xs) - 4, max(xs) + 4)
+    ax.set_ylim(min(ys) - 3, max(ys) + 3)
+    ax.set_aspect(1 / math.cos(math.radians(np.mean(ys))))
+    ax.set_title("Corridor: link width ∝ capacity, colour = utilisation")
+    return fig
