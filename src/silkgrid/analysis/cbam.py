@@ -18,6 +18,7 @@ import pandas as pd
 from silkgrid.analysis._common import (along_path, corridor_of, default_path, directional_flows, require_plan,
                                        scenario_of, weights)
 from silkgrid.core.errors import SilkGridError
+from silkgrid.data.corridor_meta import cbam_default_factors as table_factors
 from silkgrid.results import Result
 from silkgrid.scenario.paths import border_bounds, contracted_efficiencies, producer_positions, resolve_path
 from silkgrid.scenario.schema import Scenario
@@ -42,8 +43,6 @@ def cbam_default_factors(scenario: Scenario) -> tuple[dict[str, dict], str | Non
     own = corridor_of(scenario).cbam_default_factors
     if own:
         return {c: f.model_dump() for c, f in own.items()}, None
-    from silkgrid.data.corridor_meta import cbam_default_factors as table_factors
-
     return (table_factors(FALLBACK_FACTORS_DATASET),
             f"scenario '{scenario.name}' has no corridor.cbam_default_factors: the factor is the proxy of the "
             f"'{FALLBACK_FACTORS_DATASET}' data set's sourced table (emission_factors.csv)")

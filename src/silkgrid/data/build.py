@@ -195,7 +195,7 @@ def required_profile_columns(year: int = 2030, dataset: str | Path = "corridor",
 def _get_profiles(profiles: pd.DataFrame | None, records: list[dict], weather_year: int, year: int,
                   required: list[str]) -> pd.DataFrame:
     if profiles is None:
-        from silkgrid.profiles import corridor_profiles
+        from silkgrid.profiles import corridor_profiles  # pvlib and windpowerlib load only when profiles are computed
         profiles = corridor_profiles(records, weather_year, year=year)
     missing = [c for c in required if c not in profiles.columns]
     if missing:

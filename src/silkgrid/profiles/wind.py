@@ -46,7 +46,8 @@ from silkgrid.profiles._common import (
     rng_for,
     site_key,
 )
-from silkgrid.profiles.climate import gldas_cell
+from silkgrid.profiles.climate import gldas_cell, temperature_climate
+from silkgrid.profiles.solar import site_altitude
 
 #: Hourly persistence of the Gaussian wind scores (offline-data.md §2.2 prototype). Assumption.
 HOURLY_PERSISTENCE = 0.975
@@ -302,9 +303,6 @@ def wind_cf(lat: float, lon: float, *, year: int = 2030, weather_year: int = 1,
     speed = wind_speed_series(lat, lon, year=year, weather_year=weather_year, site=site, scores=scores)
     v = speed.to_numpy()
     if site.density_correction:
-        from silkgrid.profiles.climate import temperature_climate
-        from silkgrid.profiles.solar import site_altitude
-
         rho = air_density(site_altitude(lat, lon), temperature_climate(lat, lon).mean_c)
         v = v * (rho / 1.225) ** (1.0 / 3.0)
     curve = farm_power_curve(site.turbine_type, site.turbulence_intensity)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
+from silkgrid.analysis.costs import COMPONENTS
+from silkgrid.data.geo import load_countries
 from silkgrid.report.panels import capacity_by_node, cost_table, dispatch, price_duration, week_slice
 from silkgrid.report.svg import colour_map
 from silkgrid.results import Result
@@ -82,8 +84,6 @@ def write_figures(result: Result, directory: str | Path, *, week: int = 1) -> li
         save(fig, "price_duration.png")
     by = cost_table(result)
     if by is not None and len(by):
-        from silkgrid.analysis.costs import COMPONENTS
-
         comps = [c for c in COMPONENTS if by[c].abs().sum() > 1.0]
         fig, ax = plt.subplots(figsize=(8, 4))
         (by[comps] / 1e6).rename(columns=lambda c: c.removesuffix("_eur")).plot.bar(stacked=True, ax=ax)
@@ -95,8 +95,6 @@ def write_figures(result: Result, directory: str | Path, *, week: int = 1) -> li
 
 def _map_figure(plt, result: Result, pos: dict):
     """Country outlines, links (width ∝ capacity, colour = utilisation) and labelled nodes."""
-    from silkgrid.data.geo import load_countries
-
     fig, ax = plt.subplots(figsize=(9, 4.5))
     for f in load_countries()["features"]:
         g = f["geometry"]

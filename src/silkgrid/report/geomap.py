@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from silkgrid.data.geo import load_countries
 from silkgrid.report.svg import esc
 from silkgrid.results import Result
 
@@ -56,8 +57,6 @@ def util_colour(u: float) -> str:
 def map_panel(result: Result) -> str:
     """``<svg id="map-svg">``: nodes (``circle.node``), links (``path.link``, width ∝ capacity,
     colour = utilisation, dashed where not built) and countries (``path.country``)."""
-    from silkgrid.data.geo import load_countries
-
     net = result.network
     pr = project(net)
     if pr is None:

@@ -19,6 +19,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from silkgrid.analysis import cbam_cost, cost_components, export_path, hourly_matching, matching_shares
+from silkgrid.analysis.costs import COMPONENTS
 from silkgrid.core.errors import SilkGridError
 from silkgrid.report.formatting import fmt_energy, fmt_eur
 from silkgrid.report.geomap import map_panel
@@ -115,9 +117,6 @@ def cost_table(result: Result) -> pd.DataFrame | None:
     the result carries no scenario (:func:`scenario_note` says why)."""
     if result.scenario is None:
         return None
-    from silkgrid.analysis import cost_components
-    from silkgrid.analysis.costs import COMPONENTS
-
     df = cost_components(result, result.scenario)
     by = df.groupby("technology", sort=False)[[*COMPONENTS, "total_eur"]].sum(min_count=1).fillna(0.0)
     return by.loc[by[list(COMPONENTS)].abs().sum(axis=1) > 1.0]
@@ -301,8 +300,6 @@ def cbam_panel(result: Result) -> str:
     scenario = result.scenario
     if scenario is None:
         return f"<p class='warn'>CBAM matching not computed: {esc(scenario_note(result))}.</p>"
-    from silkgrid.analysis import cbam_cost, export_path, hourly_matching, matching_shares
-
     path, how = export_path(scenario)
     if path is None:
         return f"<p class='warn'>CBAM matching not computed: {esc(how)}.</p>"
@@ -348,8 +345,6 @@ def cost_panel(result: Result) -> str:
     why = scenario_note(result)
     if by is None:
         return head + f"<p class='warn'>Cost breakdown not computed: {esc(why)}.</p>"
-    from silkgrid.analysis.costs import COMPONENTS
-
     comps = [c for c in COMPONENTS if by[c].abs().sum() > 1.0]
     names = {c: c.removesuffix("_eur").replace("_", " ") for c in comps}
     colours = dict(zip(comps, ["#3969ac", "#7f3c8d", "#f2b701", "#e68310", "#4b4b8f", "#e73f74", "#11a579"]))

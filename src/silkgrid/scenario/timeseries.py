@@ -51,11 +51,6 @@ class Snapshots:
         sums = np.add.reduceat(arr, self.first_hour - self.hour_start, axis=-1)
         return sums / self.duration_h
 
-    def window(self, start: int, stop: int) -> "Snapshots":
-        """Snapshots ``start:stop`` as a stand-alone set (weights unchanged)."""
-        sl = slice(start, stop)
-        return Snapshots(self.index[sl], self.first_hour[sl], self.duration_h[sl], self.weight[sl])
-
 
 def make_snapshots(time: Time) -> Snapshots:
     """Build snapshots from the scenario's ``time`` section."""

@@ -8,20 +8,15 @@ The master holds the linking variables ``z`` of a :class:`~silkgrid.solve.partit
    an :class:`~silkgrid.solve.executor.Executor`).  With no elastic slack active, their
    costs plus the master cost of the point are an **upper bound**; each window's
    fixing-row duals ``g_w`` give a cut ``theta_w >= Q_w(z_hat) + g_w (z - z_hat)``;
-2. solve the master LP: its optimum is a **lower bound**;
-3. every ``lagrangian_every`` iterations, price the windows: with the master's cut duals
-   ``pi`` the multipliers ``mu_w = -sum_k pi_k g_k`` sum to the master costs, and
-   ``sum_w min_(x, z_w) [c_w x + mu_w z_w] + min_z (c - sum_w mu_w) z`` is a Lagrangian
-   **lower bound** that is never weaker than the master's and usually much stronger early
-   on; each priced window also yields the cut ``theta_w + mu_w z >= phi_w``;
-4. the next point is the **level-set projection** of the best point: the point nearest to it
+2. solve the master LP (MEUR): its optimum is a **lower bound**;
+3. the next point is the **level-set projection** of the best point: the point nearest to it
    (L1 distance, each variable in its own scale) whose cut model costs at most
    ``lower + LEVEL_FRACTION * (upper - lower)``, and no more than a growing fraction of
    ``|upper|`` below the upper bound (an LP).  Measured on the corridor, this takes the
    hourly year from a stalled 10 % gap to 0.1 % in about 24 iterations.  Until a feasible point
-   is known, or with ``stabilisation="box"``, the master is solved within a trust region
-   around the best point instead (box step: the box doubles after a step that achieved at
-   least a tenth of the predicted decrease and halves otherwise).
+   is known, the next point is the master's own answer; if the projection LP fails, the
+   master is solved within a trust region around the best point (the box doubles after a
+   step that achieved at least a tenth of the predicted decrease and halves otherwise).
 
 Points are evaluated a little inside their bounds (a window's cost has a kink at a bound,
 where the duals can be any subgradient) except every third iteration.  It stops when
@@ -45,7 +40,7 @@ from silkgrid.solve.highs import new_highs, pass_arrays
 from silkgrid.solve.partition import Partition
 
 #: Called after every iteration with {"iteration", "lower", "upper", "gap", "seconds", "radius",
-#: "max_slack", "master_lower", "lagrangian", "value", "repaired"} (LP units, MEUR).  "repaired":
+#: "max_slack", "master_lower", "value", "repaired"} (LP units, MEUR).  "repaired":
 #: the point counted as feasible through :func:`repair_budgets`.
 IterationHook = Callable[[dict], None]
 
@@ -180,7 +175,6 @@ class _Master:
         self.h = h
         self.z_lower, self.z_upper = part.z_lower, part.z_upper
         self.n_master_rows = m.shape[0]  #: rows before the first cut
-        self.cuts: list[tuple[int, np.ndarray]] = []  #: (window, gradient) of each cut row, in order
         # the level-set projection, an LP over (z, theta, d+, d-) with the same rows and cuts,
         # one level row (master cost <= level) and z - d+ + d- = centre; its L1 objective
         # sum((d+ + d-) / scale) is set per projection
@@ -203,26 +197,18 @@ class _Master:
         self.level_row = m.shape[0]
 
     def add_cuts(self, results: list[WindowResult], part: Partition, z_hat: np.ndarray) -> None:
-        """theta_w - g_w z_K >= Q_w - g_w z_hat_K for every window (g: fixing-row duals)."""
-        self._add([(r.index, r.gradient, r.objective - float(r.gradient @ z_hat[part.windows[r.index].master_index]))
-                   for r in results], part)
-
-    def add_lagrangian_cuts(self, mu: dict[int, np.ndarray], phi: dict[int, float], part: Partition) -> None:
-        """theta_w + mu_w z_K >= phi_w: Q_w(z) >= phi_w - mu_w z for all z, by phi's definition."""
-        self._add([(w, -mu[w], value) for w, value in phi.items() if np.isfinite(value)], part)
-
-    def _add(self, cuts: list[tuple[int, np.ndarray, float]], part: Partition) -> None:
-        """Rows theta_w - g z_K >= rhs for (w, g, rhs) in ``cuts``."""
+        """theta_w - g_w z_K >= Q_w - g_w z_hat_K for every window (g: fixing-row duals,
+        MEUR per unit of z; Q_w: window cost incl. penalties, MEUR), to the master and the
+        projection LP."""
         starts, index, value, lower = [0], [], [], []
-        for w, g, rhs in cuts:
-            k = part.windows[w].master_index
+        for r in results:
+            k, g = part.windows[r.index].master_index, r.gradient
             nz = g != 0
-            index.append(np.concatenate([k[nz], [self.n_z + w]]))
+            index.append(np.concatenate([k[nz], [self.n_z + r.index]]))
             value.append(np.concatenate([-g[nz], [1.0]]))
-            lower.append(rhs)
+            lower.append(r.objective - float(g @ z_hat[k]))
             starts.append(starts[-1] + index[-1].size)
-            self.cuts.append((w, g))
-        n = len(cuts)
+        n = len(results)
         if n == 0:
             return
         rows = (n, np.array(lower), np.full(n, np.inf), int(starts[-1]), np.array(starts[:-1], dtype=np.int32),
@@ -256,69 +242,25 @@ class _Master:
             raise RuntimeError(f"the Benders master LP ended '{self.h.modelStatusToString(status)}'")
         sol = self.h.getSolution()
         x = np.asarray(sol.col_value)
-        self.row_dual = np.asarray(sol.row_dual)
+        row_dual = np.asarray(sol.row_dual)
         return (x[:self.n_z].copy(), x[self.n_z:self.n_z + self.n_w].copy(),
-                float(self.h.getInfo().objective_function_value), self.row_dual[:self.n_master_rows].copy())
-
-    def multipliers(self, part: Partition) -> dict[int, np.ndarray]:
-        """Lagrange multipliers of each window's copies of z from the last master solve:
-        ``mu_w = -sum_k pi_k g_k`` over the window's cuts (pi: cut duals)."""
-        pi = np.maximum(self.row_dual[self.n_master_rows:], 0.0)
-        mu = {w.index: np.zeros(w.master_index.size) for w in part.windows}
-        for p, (w, g) in zip(pi, self.cuts):
-            if p > 0:
-                mu[w] -= p * g
-        return mu
-
-
-class _LinkingPart:
-    """min over the master's own bounds and rows of ``(c - sum_w mu_w) z`` (the Lagrangian's z part)."""
-
-    def __init__(self, part: Partition):
-        self.part = part
-        h = new_highs()
-        h.setOptionValue("output_flag", False)
-        pass_arrays(h, part.master_matrix.tocsc(), part.z_cost, part.z_lower, part.z_upper,
-                    part.master_row_lower, part.master_row_upper)
-        self.h = h
-
-    def value(self, mu: dict[int, np.ndarray]) -> float:
-        cost = self.part.z_cost.copy()
-        for w in self.part.windows:
-            np.subtract.at(cost, w.master_index, mu[w.index])
-        idx = np.arange(cost.size, dtype=np.int32)
-        self.h.changeColsCost(cost.size, idx, cost)
-        self.h.run()
-        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return -np.inf
-        return float(self.h.getInfo().objective_function_value)
+                float(self.h.getInfo().objective_function_value), row_dual[:self.n_master_rows].copy())
 
 
 def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limit: float | None = None,
-            max_iterations: int = 1000, z_start: np.ndarray | None = None, lagrangian_every: int = 0,
-            stabilisation: str = "level", on_iteration: IterationHook | None = None,
-            next_point: Callable[[int], np.ndarray | None] | None = None) -> BendersResult:
+            max_iterations: int = 1000, z_start: np.ndarray | None = None,
+            on_iteration: IterationHook | None = None) -> BendersResult:
     """Solve the partitioned LP to a relative ``gap``; see the module docstring.
 
     ``executor`` must already hold the windows (``executor.start(part.windows)``).
-    ``z_start`` (e.g. from a time-aggregated solve) is the first point evaluated and the
-    first trust-region centre; without it the master's first answer is used.
-    ``lagrangian_every``: price the windows at the master's multipliers every that many
-    iterations (0, the default: never, the master's own bound only).  Pricing is valid and
-    lifts the bound early, but a priced window (a one-week capacity-expansion LP) costs 10-20
-    warm pinned re-solves, and on the corridor year the master caught up within a few
-    iterations each time (docs/performance.md).
-    ``stabilisation``: ``"level"`` (level-set projection, the default) or ``"box"`` (trust
-    region only; 2.8x the iterations on 4 corridor weeks, stalls on the year).
+    ``z_start`` (e.g. from a time-aggregated solve; LP units: GW, GWh, kt) is the first point
+    evaluated; without it the master's first answer is used.  ``time_limit`` in s.
     """
-    if stabilisation not in ("level", "box"):
-        raise ValueError(f"stabilisation must be 'level' or 'box', got {stabilisation!r}")
     t0 = time.perf_counter()
     deadline = np.inf if time_limit is None else t0 + time_limit
     theta_lower = np.array([w.cost_lower_bound if np.isfinite(w.cost_lower_bound) else _THETA_FLOOR
                             for w in part.windows])
     master = _Master(part, theta_lower)
-    linking = _LinkingPart(part) if lagrangian_every else None
     history: list[dict] = []
     window_seconds = master_seconds = 0.0
     upper, lower = np.inf, -np.inf
@@ -381,15 +323,12 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
         # lower bound: the master without trust region
         _, _, master_lower, master_dual = solve_master(None)
         lower = max(lower, master_lower)
-        price_now = lagrangian_every and iteration % lagrangian_every == lagrangian_every - 1
-        # multipliers of the unrestricted master: balanced (sum_w mu_w = c on free directions)
-        mu = master.multipliers(part) if price_now else None
-        # next point: the level-set projection of the best point (when stabilisation is
-        # "level"), else the master within the trust region around the best point
+        # next point: the level-set projection of the best point; if that LP fails, the master
+        # within the trust region around the best point; before any feasible point, the master
         z_level = None
         if z_best is not None:
             around = np.maximum(scale, np.abs(z_best))  # each variable's scale at the best point
-        if stabilisation == "level" and z_best is not None and np.isfinite(lower):
+        if z_best is not None and np.isfinite(lower):
             tm = time.perf_counter()
             level = lower + LEVEL_FRACTION * (upper - lower)
             level = max(level, upper - step_cap * abs(upper))
@@ -403,16 +342,10 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
             z_next, _, predicted, _ = solve_master(box)
         else:
             z_next, _, predicted, _ = solve_master(None)
-        lagr = -np.inf
-        if price_now:
-            phi = executor.price(mu)
-            lagr = linking.value(mu) + sum(phi.values())
-            master.add_lagrangian_cuts(mu, phi, part)  # the priced windows' answers are cuts, too
-            lower = max(lower, lagr)
         cur_gap = relative_gap(lower, upper)
         history.append({"iteration": iteration, "lower": lower, "upper": upper, "gap": cur_gap,
                         "seconds": time.perf_counter() - t0, "radius": radius, "max_slack": max_slack,
-                        "master_lower": master_lower, "lagrangian": lagr, "value": value,
+                        "master_lower": master_lower, "value": value,
                         "repaired": was_repaired})
         if on_iteration:
             on_iteration({**history[-1], "target_gap": gap})
@@ -425,10 +358,6 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
         if iteration == max_iterations:
             break
         z_point = z_next
-        if next_point is not None:
-            given = next_point(iteration)
-            if given is not None:
-                z_point = np.clip(np.asarray(given, float), part.z_lower, part.z_upper)
 
     seconds = time.perf_counter() - t0
     if z_best is None:

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
-import scipy.sparse as sp
 
 from silkgrid.solve.highs import new_highs, pass_arrays
 from silkgrid.solve.partition import WindowProblem
@@ -86,10 +85,8 @@ class WindowSolver:
 
     def __init__(self, problems: list[WindowProblem], *, threads: int | None = None):
         self.problems = problems
-        self.threads = threads
         self.highs = []
         self._pinned: list[np.ndarray | None] = [None] * len(problems)
-        self._priced: list = [None] * len(problems)
         self._last: list[WindowResult | None] = [None] * len(problems)  #: with the solution arrays
         self._kept: list[WindowResult | None] = [None] * len(problems)
         for p in problems:
@@ -110,54 +107,6 @@ class WindowSolver:
         if any(r is None for r in self._kept):
             raise RuntimeError("no evaluation was kept")
         return list(self._kept)
-
-    def price(self, prices: dict[int, np.ndarray]) -> dict[int, float]:
-        """Lagrangian values: each window's least cost when its master variables are free
-        within their bounds and priced at ``prices[window]`` (MEUR per unit).  Returns
-        -inf for a window whose priced problem is unbounded."""
-        out = {}
-        for k, p in enumerate(self.problems):
-            if p.index not in prices:
-                continue
-            h = self._priced_instance(k)
-            cols = (p.n_own_cols + np.arange(p.master_index.size)).astype(np.int32)
-            h.changeColsCost(cols.size, cols, np.asarray(prices[p.index], float))
-            status = _run(h)
-            out[p.index] = float(h.getInfo().objective_function_value) if status == "Optimal" else -np.inf
-        return out
-
-    def _priced_instance(self, k: int):
-        """The window with every master variable it uses as a free column (within its natural
-        bounds): pinned copies unpinned, moving bounds written back as rows
-        ``x - slope * copy`` on the bound's side of ``const``."""
-        if self._priced[k] is None:
-            p = self.problems[k]
-            h = _window_highs(self.threads)
-            n_own, n_fix, n_m = p.n_own_cols, p.n_fixing, p.master_index.size
-            n_b = p.bound_cols.size
-            # columns: own, copies of every master variable used, slacks (held at zero)
-            mat = p.matrix.tocsc()
-            copies = mat[:, n_own:n_own + n_fix]
-            extra = sp.csc_matrix((mat.shape[0], n_m - n_fix))
-            slacks = mat[:, n_own + n_fix:]
-            top = sp.hstack([mat[:, :n_own], copies, extra, slacks])
-            m = p.bound_pos >= 0
-            moving = sp.csr_matrix((np.concatenate([np.ones(n_b), -p.bound_slope[m]]),
-                                    (np.concatenate([np.arange(n_b), np.flatnonzero(m)]),
-                                     np.concatenate([p.bound_cols, n_own + p.bound_pos[m]]))),
-                                   shape=(n_b, top.shape[1]))
-            matrix = sp.vstack([top, moving]).tocsc()
-            n_slack = 2 * n_fix
-            col_lower = np.concatenate([p.col_lower[:n_own], p.master_lower, np.zeros(n_slack)])
-            col_upper = np.concatenate([p.col_upper[:n_own], p.master_upper, np.zeros(n_slack)])
-            row_lower, row_upper = p.row_lower.copy(), p.row_upper.copy()
-            row_lower[p.fixing_rows], row_upper[p.fixing_rows] = -np.inf, np.inf
-            cost = np.concatenate([p.cost[:n_own], np.zeros(n_m + n_slack)])
-            pass_arrays(h, matrix, cost, col_lower, col_upper,
-                        np.concatenate([row_lower, np.where(p.bound_upper, -np.inf, p.bound_const)]),
-                        np.concatenate([row_upper, np.where(p.bound_upper, p.bound_const, np.inf)]))
-            self._priced[k] = h
-        return self._priced[k]
 
     def _solve_one(self, k: int, z: np.ndarray) -> WindowResult:
         p, h = self.problems[k], self.highs[k]
@@ -228,9 +177,6 @@ class Executor(Protocol):
     def kept(self) -> list[WindowResult]:
         """The kept solutions with ``x``, ``row_dual`` and ``bound_dual``, in window order."""
 
-    def price(self, prices: dict[int, np.ndarray]) -> dict[int, float]:
-        """Lagrangian value of each window at ``prices`` (see :meth:`WindowSolver.price`)."""
-
     def close(self) -> None:
         """Release workers."""
 
@@ -256,9 +202,6 @@ class SerialExecutor:
 
     def kept(self) -> list[WindowResult]:
         return self._solver.kept()
-
-    def price(self, prices: dict[int, np.ndarray]) -> dict[int, float]:
-        return self._solver.price(prices)
 
     def close(self) -> None:
         self._solver = None
@@ -302,8 +245,6 @@ def _worker_main(inbox: Connection, outbox: Connection) -> None:
                 outbox.send(("ok", None))
             elif msg[0] == "kept":
                 outbox.send(("ok", solver.kept()))
-            elif msg[0] == "price":
-                outbox.send(("ok", solver.price(msg[1])))
             else:  # "stop"
                 outbox.send(("ok", None))
                 return
@@ -418,15 +359,6 @@ class ProcessExecutor:
 
     def kept(self) -> list[WindowResult]:
         return sorted((r for chunk in self._ask("kept") for r in chunk), key=lambda r: r.index)
-
-    def price(self, prices: dict[int, np.ndarray]) -> dict[int, float]:
-        self._started()
-        for conn, idx in zip(self._send, self._assignment):
-            conn.send(("price", {i: prices[i] for i in idx if i in prices}))
-        out: dict[int, float] = {}
-        for chunk in self._gather():
-            out.update(chunk)
-        return out
 
     def close(self) -> None:
         for sender in self._senders:

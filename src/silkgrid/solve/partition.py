@@ -78,8 +78,6 @@ class WindowProblem:
     bound_slope: np.ndarray
     bound_coef: np.ndarray  #: the column's coefficient in the full-LP row
     bound_rows: np.ndarray  #: full-LP row each bound replaces
-    master_lower: np.ndarray  #: natural bounds of each master variable used (budgets: free)
-    master_upper: np.ndarray
 
     @property
     def fixing_rows(self) -> np.ndarray:
@@ -366,6 +364,4 @@ def _window_problem(w, a_csr, rows, own, budgets, budget_rows, linking_cols, z_o
                          own_rows=np.concatenate([rows, np.full(budgets.size, -1)]),
                          cost_lower_bound=bound, bound_cols=col_local[b_x], bound_upper=b_upper,
                          bound_pos=bound_pos, bound_const=b_rhs / b_a, bound_slope=-b_b / b_a,
-                         bound_coef=b_a, bound_rows=bound_rows,
-                         master_lower=np.concatenate([copy_lo, clo[linking_cols[bound_only]]]),
-                         master_upper=np.concatenate([copy_hi, cup[linking_cols[bound_only]]]))
+                         bound_coef=b_a, bound_rows=bound_rows)

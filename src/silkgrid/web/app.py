@@ -22,6 +22,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import ValidationError
 
+from silkgrid.analysis.compare import ResultDirError, compare_table
 from silkgrid.core.errors import ScenarioError, SilkGridError
 from silkgrid.report import CSS, panels
 from silkgrid.report.formatting import fmt_emissions, fmt_energy, fmt_eur
@@ -333,7 +334,7 @@ def _run_form(d: dict) -> str:
         year = f"<label>Year <select name='year'>{opts}</select></label>"
     else:
         year = "<p class='note'>Year: fixed by the base scenario (not the corridor data set).</p>"
-    cbam = (f"<label><input type='checkbox' name='cbam_hourly_matching'> CBAM hourly matching</label>"
+    cbam = ("<label><input type='checkbox' name='cbam_hourly_matching'> CBAM hourly matching</label>"
             if d["cbam_available"] else "<p class='note'>CBAM hourly matching: the base scenario lacks the path.</p>")
     return (
         "<form id='run-form' class='knobs'>"
@@ -439,8 +440,6 @@ def _json_clean(obj):
 
 
 def _compare_fragment(registry: Registry, ids: str) -> str:
-    from silkgrid.analysis.compare import ResultDirError, compare_table
-
     wanted = [i for i in ids.replace(" ", "").split(",") if i][:12]
     entries = [registry.get(i) for i in wanted]
     if any(e is None for e in entries):

@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from silkgrid.scenario.loader import load_scenario, merge_scenarios
+
 #: Base scenario of the Run form when the server is given none: the sourced corridor data set.
 #: The dashboard's base: the corridor at the settings of ``make run`` (12 h snapshots, one LP
 #: solved by Clarabel: 13 s on 2 cores, primal simplex 34 s); the form's resolution knob can refine it.
@@ -73,8 +75,6 @@ class Knobs:
         """The base scenario, loaded once (its link ids and defaults fill the form)."""
         with self._lock:
             if self._loaded is None:
-                from silkgrid.scenario.loader import load_scenario
-
                 self._loaded = load_scenario(copy.deepcopy(self.base))
             return self._loaded
 
@@ -143,8 +143,6 @@ class Knobs:
             overlay["discount_rate"] = req.discount_rate
         if req.resolution:
             overlay["time"] = {"resolution": req.resolution}
-        from silkgrid.scenario.loader import merge_scenarios
-
         raw = merge_scenarios(raw, overlay)
         raw["extends"] = copy.deepcopy(self.base.get("extends")) if "extends" not in raw else raw["extends"]
         if raw.get("extends") is None:
@@ -153,8 +151,6 @@ class Knobs:
 
     def build(self, req: RunRequest):
         """(validated Scenario, scenario dict, notes); raises ScenarioError with the CLI's message."""
-        from silkgrid.scenario.loader import load_scenario
-
         raw, notes = self.scenario_dict(req)
         sc = load_scenario(copy.deepcopy(raw))
         if req.label:
