@@ -79,24 +79,25 @@ def build_html(result: Result, *, week: int = 1) -> str:
             f"</header><main>{body}</main></body></html>\n")
 
 
-def write_report(directory: str | Path, out: str | Path | None = None, *, week: int = 1, figures: bool = True,
-                 scenario=None) -> Path:
+def write_report(directory: str | Path, out: str | Path | None = None, *, week: int = 1,
+                 figures: bool = True) -> Path:
     """Write ``report.html`` (or ``out``) for a results directory, and PNGs to ``DIR/figures/``.
 
     The directory is read with :meth:`Result.from_dir`; it carries the scenario it solved, which
     the cost breakdown and the CBAM panel use (directories of older versions lack it: the panels
-    say so).  ``scenario`` is deprecated and ignored (kept until no caller passes it).
+    say so).  The page is written to a temporary file and renamed: a reader never sees half a page.
     Raises :class:`SilkGridError` for a result without a plan or without ``network.json``, and
     for a ``week`` outside the horizon.
     """
-    del scenario  # deprecated: the result directory carries its scenario
     directory = Path(directory)
     result = Result.from_dir(directory)
     check_reportable(result, f"'{directory}'")
     text = build_html(result, week=week)
     path = Path(out) if out is not None else directory / "report.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    part = path.with_name(f".{path.name}.part")
+    part.write_text(text, encoding="utf-8")
+    part.replace(path)
     if figures:
         write_figures(result, directory / "figures", week=week)
     return path
