@@ -12,11 +12,27 @@ import pandas as pd
 
 from silkgrid.core.units import MEUR_TO_EUR
 from silkgrid.model import components
-from silkgrid.model.components.base import CAPACITY_FLOOR_GW, SolutionView
+from silkgrid.model.components.base import CAPACITY_FLOOR_GW, SolutionView, snap
 from silkgrid.results.result import Result, network_info
 from silkgrid.solve.api import SolvedModel
 
 __all__ = ["CAPACITY_FLOOR_GW", "extract"]
+
+
+def polish(values: dict[str, np.ndarray], a) -> dict[str, int]:
+    """Remove solver noise from the solution before it becomes tables, in place; what was done.
+
+    Each component that has a ``polish(values, arrays)`` (markets net same-snapshot trades;
+    generators and links drop candidates below 1 kW and their dispatch) runs first; then every
+    value below 0.1 kW (:data:`~silkgrid.model.components.base.SNAP_GW`) becomes exactly zero.
+    The objective is the solver's; the changes lie within the result checker's tolerance.
+    """
+    facts: dict[str, int] = {}
+    for component in components.COMPONENTS:
+        if hasattr(component, "polish"):
+            facts.update(component.polish(values, a))
+    facts["values_below_0.1_kW_zeroed"] = snap(values)
+    return facts
 
 
 def extract(solved: SolvedModel) -> Result:
@@ -31,8 +47,9 @@ def extract(solved: SolvedModel) -> Result:
                  weather=sc.weather, network=network_info(sc), scenario=sc)
     if not sol.has_plan:
         return res
-    view = SolutionView(arrays=a, lp=lp, values={k: sol.x[idx] for k, idx in lp.variables.items()},
-                        row_dual=sol.row_dual)
+    values = {k: sol.x[idx].copy() for k, idx in lp.variables.items()}
+    res.solver = {**res.solver, "polished": polish(values, a)}
+    view = SolutionView(arrays=a, lp=lp, values=values, row_dual=sol.row_dual)
     node_columns: dict[str, np.ndarray] = {}
     for component in components.COMPONENTS:
         part = component.extract(view)

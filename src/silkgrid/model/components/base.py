@@ -37,6 +37,11 @@ Arrays = Any
 #: but would put coefficients of 1e-90 into the matrix and hurt the interior-point solver.
 PER_UNIT_FLOOR = 1e-6
 
+#: Dispatch values below 0.1 kW (1e-7 GW, GWh for storage) are solver round-off: the interior
+#: point stops about 1e-8 relative from its bounds, and simplex tolerances are 1e-7.  Results
+#: show them as exactly zero (:func:`snap`).
+SNAP_GW = 1e-7
+
 #: Capacities below 1 kW (1e-6 GW) are interior-point noise: no capacity factor or utilisation
 #: is computed for them (it would be the ratio of two round-off errors).
 CAPACITY_FLOOR_GW = 1e-6
@@ -200,6 +205,26 @@ class SolutionView:
         out = np.zeros((len(a.node_ids), len(self.w)))
         np.add.at(out, a.load_node, a.load_demand)
         return out
+
+
+def snap(values: dict[str, np.ndarray]) -> int:
+    """Set every value with magnitude below :data:`SNAP_GW` to zero, in place; the count."""
+    count = 0
+    for name, x in values.items():
+        tiny = (np.abs(x) < SNAP_GW) & (x != 0)
+        count += int(tiny.sum())
+        x[tiny] = 0.0
+    return count
+
+
+def retire_noise_capacity(new: np.ndarray, existing: np.ndarray, *dispatch: np.ndarray) -> int:
+    """Candidates whose total capacity is below :data:`CAPACITY_FLOOR_GW` are not built: their
+    new capacity and the rows of ``dispatch`` (element, T) become zero, in place; the count."""
+    dead = (existing + new < CAPACITY_FLOOR_GW) & (existing == 0) & (new != 0)
+    new[dead] = 0.0
+    for x in dispatch:
+        x[dead] = 0.0
+    return int(dead.sum())
 
 
 @dataclass

@@ -14,7 +14,7 @@ import pandas as pd
 
 from silkgrid.core.costs import power_cost_per_mw_yr
 from silkgrid.core.units import COST, GW_TO_MW, MW
-from silkgrid.model.components.base import (CAPACITY_FLOOR_GW, Arrays, BuildContext, Diagnosis, Extracted,
+from silkgrid.model.components.base import (CAPACITY_FLOOR_GW, retire_noise_capacity, Arrays, BuildContext, Diagnosis, Extracted,
                                             Inputs, SolutionView, capacity, clean, limit_by_capacity,
                                             new_capacity)
 from silkgrid.model.lp import LinearProgram
@@ -91,6 +91,11 @@ def curtailment(view: SolutionView) -> np.ndarray:
     total = a.gen_cap.existing + v["gen_new"]
     avail = a.gen_avail * total[:, None]
     return np.where(a.gen_renewable[:, None], np.maximum(avail - v["gen_p"], 0.0), 0.0)
+
+
+def polish(values: dict[str, np.ndarray], a) -> dict[str, int]:
+    """Candidate generators below 1 kW are not built and produce nothing (in place); the count."""
+    return {"generators_not_built": retire_noise_capacity(values["gen_new"], a.gen_cap.existing, values["gen_p"])}
 
 
 def extract(view: SolutionView) -> Extracted:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from silkgrid.core.costs import link_cost_per_mw_yr
 from silkgrid.core.units import COST, GW_TO_MW, MW
-from silkgrid.model.components.base import (CAPACITY_FLOOR_GW, BuildContext, Extracted, Inputs, SolutionView,
+from silkgrid.model.components.base import (CAPACITY_FLOOR_GW, SNAP_GW, retire_noise_capacity, BuildContext, Extracted, Inputs, SolutionView,
                                             capacity, limit_by_capacity, new_capacity)
 from silkgrid.model.lp import LinearProgram
 from silkgrid.scenario.schema import Scenario
@@ -62,6 +62,21 @@ def add(lp: LinearProgram, ctx: BuildContext) -> None:
     lp.add_terms(ctx.balance[a.link_to[bi]], bwd, -1.0)
     lp.add_terms(ctx.balance[a.link_from[bi]], bwd, a.link_eff_rev[bi, None])
     lp.objective_constant += float(C.existing @ C.cost_existing)
+
+
+def polish(values: dict[str, np.ndarray], a) -> dict[str, int]:
+    """Candidate links below 1 kW are not built and carry nothing (in place); the count.
+
+    Opposite flows in one snapshot are kept (with losses they can be optimal: they dissipate a
+    surplus that cannot be curtailed) and counted as ``link_opposite_flows``.
+    """
+    bi = np.flatnonzero(a.link_bidirectional)
+    bwd = np.zeros_like(values["link_forward"])
+    bwd[bi] = values["link_backward"]
+    dead = retire_noise_capacity(values["link_new"], a.link_cap.existing, values["link_forward"], bwd)
+    values["link_backward"] = bwd[bi]
+    return {"links_not_built": dead,
+            "link_opposite_flows": int(((values["link_forward"] >= SNAP_GW) & (bwd >= SNAP_GW)).sum())}
 
 
 def extract(view: SolutionView) -> Extracted:

@@ -37,6 +37,17 @@ def add(lp: LinearProgram, ctx: BuildContext) -> None:
     lp.add_terms(ctx.balance[a.market_node], buy, 1.0)
 
 
+def polish(values: dict[str, np.ndarray], a) -> dict[str, int]:
+    """Net a market's sale and purchase in the same snapshot (an interior point returns both
+    where the price makes them equivalent): ``sell - buy`` is kept, so revenue and the nodal
+    balance are exactly unchanged.  In place; the count of snapshots netted."""
+    sell, buy = values["market_sell"], values["market_buy"]
+    both = np.minimum(sell, buy)
+    netted = int((both > 0).sum())
+    values["market_sell"], values["market_buy"] = sell - both, buy - both
+    return {"market_trades_netted": netted}
+
+
 def extract(view: SolutionView) -> Extracted:
     """Table ``markets`` (MWh/yr, revenue EUR/yr) and hourly ``market_sales_mw`` (sold - bought)."""
     a, v, w = view.arrays, view.values, view.w
