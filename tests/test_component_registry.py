@@ -35,7 +35,7 @@ def test_new_component_binds_with_the_hand_optimum(registered):
     = 90,000 EUR; the budget's shadow price is the saving of one more cheap MWh, 50 - 20 = 30 EUR/MWh."""
     registered.BUDGETS_MWH["thermal"] = 1000.0
     res = silkgrid.solve(two_plants(), options={"method": "simplex"})
-    assert res.optimal
+    assert res.optimal  # a simplex vertex: exact up to round-off, hence rel=1e-9 below
     assert res.objective == pytest.approx(90_000.0, rel=1e-9)
     gen = res.tables["generators"].set_index("id")["generation_mwh"]
     assert gen["cheap"] == pytest.approx(1000.0, rel=1e-9) and gen["dear"] == pytest.approx(1400.0, rel=1e-9)

@@ -25,6 +25,7 @@ def assert_no_phantoms(res: silkgrid.Result) -> None:
     m = res.tables["markets"].set_index("id")
     net = res.hourly["market_sales_mw"]
     gross = (net.abs() * w).sum()  # equals sold + bought only when no snapshot both buys and sells
+    # the same weighted sums taken two ways: equal up to floating-point summation order
     np.testing.assert_allclose(m["sold_mwh"] + m["bought_mwh"], gross[m.index], rtol=1e-9, atol=1e-6)
     links = res.tables["links"].set_index("id")
     for lid in links.index[links["total_mw"] == 0]:

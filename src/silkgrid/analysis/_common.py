@@ -20,7 +20,7 @@ from silkgrid.scenario.schema import Corridor, Scenario
 
 def scenario_of(result: Result, scenario: Scenario | None = None) -> Scenario:
     """``scenario`` if given, else the scenario the result carries (``result.scenario``)."""
-    sc = scenario if scenario is not None else getattr(result, "scenario", None)
+    sc = scenario if scenario is not None else result.scenario
     if sc is None:
         raise SilkGridError(f"the result of '{result.scenario_name}' carries no scenario (a directory written "
                             "before results stored scenario.json); pass the scenario explicitly")

@@ -29,8 +29,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from silkgrid.core.errors import ScenarioError, SilkGridError, SolveError
-from silkgrid.scenario.loader import load_scenario
-from silkgrid.scenario.schema import Scenario, Time
+from silkgrid.scenario.schema import Time
 from silkgrid.workflows import OutputPathError
 
 #: Data set used when no scenario is named (a packaged data set name).
@@ -144,10 +143,6 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 
-def load(source: str) -> Scenario:
-    return load_scenario(source)
-
-
 def check_resolution(value: str | None) -> str | None:
     """Validate ``--resolution`` before anything is loaded."""
     if value is None:
@@ -157,8 +152,3 @@ def check_resolution(value: str | None) -> str | None:
     except ValidationError:
         raise UsageProblem(f"'{value}' is not a time resolution", option="--resolution",
                            fix="give a whole number of hours followed by 'h', e.g. '1h' or '3h'") from None
-
-
-def apply_resolution(scenario: Scenario, resolution: str | None) -> None:
-    if resolution is not None:
-        scenario.time = scenario.time.model_copy(update={"resolution": resolution})

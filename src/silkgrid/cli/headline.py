@@ -10,6 +10,7 @@ from rich.table import Table
 
 from silkgrid.report.formatting import fmt_emissions, fmt_energy, fmt_eur_per_yr, fmt_mw, fmt_price, fmt_seconds
 from silkgrid.results import Result
+from silkgrid.workflows import proven_gap_text
 
 
 def _capacity_rows(result: Result) -> list[tuple[str, str, float, float, float, str, str]]:
@@ -31,11 +32,6 @@ def _capacity_rows(result: Result) -> list[tuple[str, str, float, float, float, 
     return rows
 
 
-def _gap_text(result: Result) -> str:
-    gap = result.solver.get("gap")
-    return "an unproven amount" if gap is None else f"{gap:.2%}"
-
-
 def print_headline(result: Result, console: Console) -> None:
     """The short overview printed after ``silkgrid run``."""
     summ = result.summary
@@ -44,7 +40,7 @@ def print_headline(result: Result, console: Console) -> None:
     if result.optimal:
         status = f"[green]{result.status}[/]"
     elif ok:
-        status = f"[yellow]{result.status}[/]: feasible plan, proven within {_gap_text(result)} of the optimum"
+        status = f"[yellow]{result.status}[/]: feasible plan, proven within {proven_gap_text(result)} of the optimum"
     else:
         status = f"[bold red]{result.status}[/]"
 

@@ -14,11 +14,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from silkgrid.cli.app import DEFAULT_DATASET, UsageProblem, app, guarded, load, stdout
+from silkgrid.cli.app import DEFAULT_DATASET, UsageProblem, app, guarded, stdout
 from silkgrid.cli.validate import counts
 from silkgrid.data import provenance
 from silkgrid.profiles.validate import validate_demand, validate_plants
 from silkgrid.report.formatting import fmt_emissions, fmt_energy, fmt_mw, fmt_price
+from silkgrid.scenario.loader import load_scenario
 from silkgrid.scenario.timeseries import make_snapshots
 
 
@@ -164,7 +165,7 @@ def info(
         _print_validation(console)
     if sources or assumptions or validate:
         return
-    sc = load(dataset)
+    sc = load_scenario(dataset)
     for section in INFO_SECTIONS:
         section(sc, console)
 

@@ -7,9 +7,10 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from silkgrid.cli.app import app, apply_resolution, check_resolution, guarded, load, stdout
+from silkgrid.cli.app import app, check_resolution, guarded, stdout
 from silkgrid.scenario.schema import Scenario
 from silkgrid.scenario.timeseries import make_snapshots
+from silkgrid.workflows import RunSpec, resolve_scenario
 
 
 def counts(sc: Scenario) -> dict[str, int]:
@@ -29,8 +30,7 @@ def validate(
 ) -> None:
     """Load and check a scenario (files, profiles, references) without solving it."""
     res = check_resolution(resolution)
-    sc = load(scenario)
-    apply_resolution(sc, res)
+    sc = resolve_scenario(RunSpec(scenario, resolution=res))
     n = counts(sc)
     console = stdout()
     console.print(f"[bold green]OK[/]: scenario '{escape(sc.name)}' ({escape(str(sc.source_file))}) is valid.",

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from silkgrid.analysis.compare import ResultDirError, compare_table
 from silkgrid.core.errors import ScenarioError, SilkGridError
+from silkgrid.core.jsonsafe import clean
 from silkgrid.report import CSS, panels
 from silkgrid.report.formatting import fmt_emissions, fmt_energy, fmt_eur
 from silkgrid.results import Result
@@ -400,7 +401,7 @@ def _node_details(result: Result, node: str) -> dict:
     links = t["links"]
     conn = links[(links["from_node"] == node) | (links["to_node"] == node)]
     meta = next((n for n in result.network["nodes"] if n["id"] == node), {})
-    return _json_clean({
+    return clean({
         "kind": "node", "id": node, "name": meta.get("name"), "country": meta.get("country"),
         "capacity_mw": cap.loc[node].to_dict() if node in cap.index else {},
         "generation_mwh": gn.groupby("technology")["generation_mwh"].sum().to_dict(),
@@ -420,23 +421,13 @@ def _link_details(result: Result, link: str) -> dict:
         raise _NotFound(f"no link '{link}' in this result")
     r = lt.loc[link]
     price = result.tables["nodes"].set_index("id")["mean_price_eur_per_mwh"]
-    return _json_clean({
+    return clean({
         "kind": "link", "id": link, "from_node": r["from_node"], "to_node": r["to_node"],
         "existing_mw": r["existing_mw"], "new_mw": r["new_mw"], "total_mw": r["total_mw"],
         "forward_mwh": r["forward_mwh"], "backward_mwh": r["backward_mwh"], "losses_mwh": r["losses_mwh"],
         "utilisation": r["utilisation"],
         "mean_price_from_eur_per_mwh": price.get(r["from_node"]), "mean_price_to_eur_per_mwh": price.get(r["to_node"]),
     })
-
-
-def _json_clean(obj):
-    if isinstance(obj, dict):
-        return {str(k): _json_clean(v) for k, v in obj.items()}
-    if isinstance(obj, (np.floating, float)):
-        return float(obj) if math.isfinite(obj) else None
-    if isinstance(obj, np.integer):
-        return int(obj)
-    return obj
 
 
 def _compare_fragment(registry: Registry, ids: str) -> str:

@@ -5,7 +5,8 @@ metrics, counterfactual and report.  Sweeps, reliability runs and pathways build
 """
 
 from silkgrid.workflows.output import OutputPathError, check_not_inside, check_out
-from silkgrid.workflows.run import RunOutcome, RunSpec, StageHook, plan_verdict, resolve_scenario, run
+from silkgrid.workflows.run import (RunOutcome, RunSpec, StageHook, plan_verdict, proven_gap_text, resolve_scenario,
+                                    run)
 
 __all__ = ["OutputPathError", "RunOutcome", "RunSpec", "StageHook", "check_not_inside", "check_out",
-           "plan_verdict", "resolve_scenario", "run"]
+           "plan_verdict", "proven_gap_text", "resolve_scenario", "run"]

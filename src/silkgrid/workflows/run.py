@@ -21,7 +21,8 @@ from silkgrid.core.jsonsafe import clean
 from silkgrid.report import write_report
 from silkgrid.results import Result, solve
 from silkgrid.scenario.loader import load_scenario
-from silkgrid.scenario.schema import Scenario, SolverOptions, Time
+from silkgrid.scenario.schema import Scenario, Time
+from silkgrid.solve.api import resolve_options
 from silkgrid.solve.benders import IterationHook
 from silkgrid.workflows.output import OutputPathError, check_not_inside
 
@@ -90,10 +91,14 @@ def plan_verdict(result: Result) -> tuple[bool, str]:
     if result.optimal:
         return True, "optimal"
     if result.has_plan:
-        gap = result.solver.get("gap")
-        within = "an unproven amount" if gap is None else f"{gap:.2%}"
-        return True, f"feasible plan ({result.status}), proven within {within} of the optimum"
+        return True, f"feasible plan ({result.status}), proven within {proven_gap_text(result)} of the optimum"
     return False, f"not optimal ({result.status}): {result.message}"
+
+
+def proven_gap_text(result: Result) -> str:
+    """The proven relative gap of a result as text ("0.42%"), or "an unproven amount"."""
+    gap = result.solver.get("gap")
+    return "an unproven amount" if gap is None else f"{gap:.2%}"
 
 
 def resolve_scenario(spec: RunSpec) -> Scenario:
@@ -122,7 +127,7 @@ def run(spec: RunSpec, *, progress: StageHook | None = None, on_iteration: Itera
     out = Path(spec.out).expanduser() if spec.out is not None else None
     if out is not None:
         check_not_inside(out, sc.source_file)
-    options = SolverOptions.model_validate({**sc.solver.model_dump(), **spec.solver}) if spec.solver else None
+    options = resolve_options(sc, spec.solver)
     result = solve(sc, options=options, progress=step, on_iteration=on_iteration)
     outcome = RunOutcome(spec=spec, result=result)
     if spec.counterfactual and result.optimal:
