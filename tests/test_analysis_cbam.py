@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 import silkgrid
-from silkgrid.analysis import cbam_cost, hourly_matching, matching_shares
+from silkgrid.analysis import (cbam_cost, cbam_origin_factors, hourly_matching, matching_shares, traced_cbam,
+                               traced_matching)
 from silkgrid.core.errors import SilkGridError
 from silkgrid.data.corridor_meta import cbam_default_factors
 from silkgrid.data.provenance import load_tables
@@ -240,3 +241,85 @@ def test_matching_needs_flow_on_every_border() -> None:
     assert h["contracted_at_border_mwh"].sum() == pytest.approx(100.0, rel=1e-9)
     assert h["nominated_at_border_mwh"].sum() == pytest.approx(0.0, abs=1e-9)
     assert h["matched_mwh"].sum() == pytest.approx(0.0, abs=1e-9)
+
+
+# ----------------------------------------------------------------------------------------
+# CBAM from the traced origin
+def kz_to_eu() -> dict:
+    """A (KZ): wind 100 MW (availability 1, 0.2), gas 100 MW (0.5 t/MWh_th at efficiency 0.5 ->
+    1 t/MWh, 20 EUR/MWh), load 20 MW.  B (RO, EU): market at 100 EUR/MWh.  A -> B lossless, 80 MW.
+
+    Hour 1: wind 100 = load 20 + export 80.  Hour 2: wind 20 + gas 80 = load 20 + export 80;
+    A's pool is 20 % wind, so 16 of the 80 landed are traced to wind.
+    """
+    return {
+        "name": "kz-eu", "time": {"hours": 2, "annualise": False},
+        "nodes": [{"id": "A", "country": "KZ"}, {"id": "B", "country": "RO"}],
+        "carriers": [{"id": "wind", "renewable": True}, {"id": "gas", "co2_t_per_mwh_th": 0.5}],
+        "technologies": [{"id": "onwind", "carrier": "wind"}, {"id": "ccgt", "carrier": "gas", "efficiency": 0.5}],
+        "generators": [{"id": "wind_A", "node": "A", "technology": "onwind", "capacity_mw": 100,
+                        "availability": [1.0, 0.2]},
+                       {"id": "gas_A", "node": "A", "technology": "ccgt", "capacity_mw": 100,
+                        "variable_cost_eur_per_mwh": 20}],
+        "loads": [{"id": "dA", "node": "A", "demand_mw": 20}],
+        "links": [{"id": "AB", "from_node": "A", "to_node": "B", "capacity_mw": 80}],
+        "markets": [{"id": "B_market", "node": "B", "price_eur_per_mwh": 100, "export_capacity_mw": 1000}],
+        "corridor": {"eu_nodes": ["B"], "eu_markets": ["B_market"]},
+    }
+
+
+@pytest.fixture(scope="module")
+def kz_eu():
+    sc = silkgrid.load_scenario(kz_to_eu())
+    res = silkgrid.solve(sc, options={"method": "simplex"})
+    assert res.status == "optimal", res.message
+    return res, sc
+
+
+def test_traced_cbam_origin_factor_and_matching(kz_eu):
+    """Landed 160 MWh; matched: hour 1 all 80 (wind), hour 2 the 16 traced to wind -> 96, 60 %.
+    KZ's factor is computed from the fleet: 80 t / 80 MWh of gas = 1 t/MWh.  Default 160 t;
+    with matching the 64 MWh of gas keep the default: 64 t; saving 96 t x 80 EUR/t = 7,680 EUR."""
+    res, sc = kz_eu
+    factors, _ = cbam_origin_factors(res, sc)
+    assert factors["KZ"]["t_per_mwh"] == approx(1.0) and factors["KZ"]["method"] == "computed"
+    assert factors["KZ"]["assumption"] and "Annex IV 1(d)" in factors["KZ"]["source"]
+    h = traced_matching(res, sc)
+    assert h["exported_mwh"].tolist() == approx([80, 80])
+    assert h["matched_mwh"].tolist() == approx([80, 16])
+    assert h["nominated_share"].tolist() == approx([1, 1])
+    out = traced_cbam(res, sc, ets_price_eur_per_t=80.0)
+    assert out["contracted_generators"] == ["wind_A"]
+    assert out["matched_share"] == approx(0.6)
+    assert out["origin_countries"]["KZ"]["delivered_mwh"] == approx(160)
+    assert out["default_embedded_emissions_t"] == approx(160)
+    assert out["matched_embedded_emissions_t"] == approx(64)
+    assert out["saving_eur"] == approx(96 * 80)
+    assert any("COMPUTED from this result" in w for w in out["warnings"])
+    # a given official factor (assumption: false) replaces the computed one
+    d = kz_to_eu()
+    d["corridor"]["cbam_default_factors"] = {"KZ": {"t_per_mwh": 0.8, "assumption": False, "source": "IR"}}
+    res2 = copy.copy(res)
+    res2.scenario = silkgrid.load_scenario(d)
+    assert traced_cbam(res2)["default_embedded_emissions_t"] == approx(128)
+    assert traced_matching(res, sc, contracted=[])["matched_mwh"].sum() == approx(0)
+    with pytest.raises(SilkGridError, match="not generators or storage"):
+        traced_matching(res, sc, contracted=["nope"])
+
+
+def test_traced_matching_nomination_bound(kz_eu):
+    """A phantom counter-flow of 30 MW in hour 1 (sent A -> B 110, back 30; lossless, so every
+    node still balances).  A's pool: wind 100 + 30 back = 130, so 110 x 100/130 = 84.615 MW of
+    wind cross the border, but only the net 80 MW can be firmly nominated: nominated share
+    80 / 84.615 = 0.945455 and 80 MW matched."""
+    res, sc = kz_eu
+    hourly = {k: v.copy() for k, v in res.hourly.items()}
+    hourly["link_forward_mw"].iloc[0, 0] += 30.0
+    hourly["link_backward_mw"].iloc[0, 0] += 30.0
+    phantom = copy.copy(res)
+    phantom.hourly = hourly
+    h = traced_matching(phantom, sc)
+    assert h["exported_mwh"].iloc[0] == approx(110)
+    assert h["contracted_mwh"].iloc[0] == approx(110 * 100 / 130)
+    assert h["nominated_share"].iloc[0] == approx(80 * 130 / (110 * 100))
+    assert h["matched_mwh"].iloc[0] == approx(80)

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 import silkgrid
-from silkgrid.analysis import (delivered_cost, delivery_duration_curve, eu_deliveries, export_revenue,
-                               hourly_eu_delivery, link_utilisation)
+from silkgrid.analysis import (delivered_cost, delivered_cost_by_source, delivery_duration_curve, eu_deliveries,
+                               export_revenue, hourly_eu_delivery, link_utilisation, path_delivered_cost)
 from silkgrid.core.errors import SilkGridError
 
 REL, ABS = 1e-6, 1e-6
@@ -57,7 +57,7 @@ def run(d: dict):
     return res, sc
 
 
-def test_delivered_cost_two_node_chain():
+def test_path_delivered_cost_two_node_chain():
     """A -> B, efficiency 0.9, 2 h at 100 MW.
 
     delivered = 2 x 90 = 180 MWh; generation = 200 MWh costing 20,000 + 10 x 200 = 22,000 EUR
@@ -66,7 +66,7 @@ def test_delivered_cost_two_node_chain():
     110 + 12.2222 + 27.7778.
     """
     res, sc = run(chain(1))
-    out = delivered_cost(res, sc, ["l1"], segments={"l1": "cable"})
+    out = path_delivered_cost(res, sc, ["l1"], segments={"l1": "cable"})
     assert out["origin_node"] == "A" and out["landing_node"] == "B"
     assert out["delivered_mwh"] == approx(180)
     assert out["generation_required_mwh"] == approx(200)
@@ -77,7 +77,7 @@ def test_delivered_cost_two_node_chain():
     assert out["delivered_cost_eur_per_mwh"] == approx(150)
 
 
-def test_delivered_cost_three_node_chain_segment_split():
+def test_path_delivered_cost_three_node_chain_segment_split():
     """A -> B -> C, efficiencies 0.9 and 0.95.
 
     Per hour: 100 sent into l1, 90 into l2, 85.5 delivered at C -> delivered 171 MWh,
@@ -86,7 +86,7 @@ def test_delivered_cost_three_node_chain_segment_split():
     Total (22,000 + 7,000) / 171 = 169.5906 EUR/MWh.
     """
     res, sc = run(chain(2))
-    out = delivered_cost(res, sc, ["l1", "l2"], segments={"l1": "caspian_cable", "l2": "black_sea_cable"})
+    out = path_delivered_cost(res, sc, ["l1", "l2"], segments={"l1": "caspian_cable", "l2": "black_sea_cable"})
     assert out["path_efficiency"] == approx(0.855)
     assert out["delivered_mwh"] == approx(171)
     assert out["segments_eur"] == {"generation": approx(18810), "losses": approx(3190),
@@ -95,7 +95,7 @@ def test_delivered_cost_three_node_chain_segment_split():
     assert out["delivered_cost_eur_per_mwh"] == approx(29000 / 171)
     assert sum(out["segments_eur_per_mwh"].values()) == approx(29000 / 171)
     # a fixed generation cost replaces the origin average
-    fixed = delivered_cost(res, sc, ["l1", "l2"], generation_cost_eur_per_mwh=0.0)
+    fixed = path_delivered_cost(res, sc, ["l1", "l2"], generation_cost_eur_per_mwh=0.0)
     assert fixed["delivered_cost_eur_per_mwh"] == approx(7000 / 171)
 
 
@@ -129,20 +129,20 @@ def test_eu_deliveries_duration_curve_and_utilisation():
 def test_path_errors():
     res, sc = run(chain(2))
     with pytest.raises(SilkGridError, match="no corridor.export_path"):
-        delivered_cost(res, sc)  # no path given and no corridor section
+        path_delivered_cost(res, sc)  # no path given and no corridor section
     with pytest.raises(SilkGridError, match="unknown link"):
-        delivered_cost(res, sc, ["caspian_hvdc", "az_ge_500kv", "black_sea_hvdc"])  # corridor ids, not here
+        path_delivered_cost(res, sc, ["caspian_hvdc", "az_ge_500kv", "black_sea_hvdc"])  # corridor ids, not here
     with pytest.raises(SilkGridError, match="more than once"):
-        delivered_cost(res, sc, ["l1", "l1"])
+        path_delivered_cost(res, sc, ["l1", "l1"])
     # l2 traversed backwards (C -> B) then l1 backwards (B -> A): a valid path, but nothing
     # flows that way, so nothing is delivered at A
-    back = delivered_cost(res, sc, ["l2", "l1"])
+    back = path_delivered_cost(res, sc, ["l2", "l1"])
     assert back["origin_node"] == "C" and back["landing_node"] == "A"
     assert back["delivered_mwh"] == approx(0)
     assert np.isnan(back["delivered_cost_eur_per_mwh"])
 
 
-def test_delivered_cost_shared_transit_link():
+def test_path_delivered_cost_shared_transit_link():
     """Chain A -> B -> C with a 20 MW load at B that the first link also serves.
 
     Per hour: 100 MW into l1, 90 at B, 20 consumed there, 70 into l2, 66.5 delivered at C ->
@@ -153,8 +153,51 @@ def test_delivered_cost_shared_transit_link():
     d = chain(2)
     d["loads"] = [{"id": "dB", "node": "B", "demand_mw": 20}]
     res, sc = run(d)
-    out = delivered_cost(res, sc, ["l1", "l2"], segments={"l1": "caspian_cable", "l2": "black_sea_cable"})
+    out = path_delivered_cost(res, sc, ["l1", "l2"], segments={"l1": "caspian_cable", "l2": "black_sea_cable"})
     assert out["delivered_mwh"] == approx(133)
     assert out["link_cost_share"] == {"l1": approx(133 / 0.855 / 200), "l2": approx(1)}
     assert out["segments_eur"]["caspian_cable"] == approx(5000 * 133 / 0.855 / 200)
+    assert out["delivered_cost_eur_per_mwh"] == approx(23000 / 133)
+
+
+def test_traced_delivered_cost_with_a_producer_on_the_way():
+    """Chain A -> B -> C with the EU at C, plus a producer gB at B (50 MW, annualised 100 EUR/MW/yr
+    = 5,000 EUR, 5 EUR/MWh: 5,500 EUR for 100 MWh -> 55 EUR/MWh); l2 200 MW (4,000 EUR).
+
+    Per hour: 100 into l1, 90 at B + 50 from gB = 140 into l2, 133 landed -> 266 MWh.  B's pool
+    is 90/140 from A, 50/140 from gB: landed from A 171 MWh (generated 200, cost 110 EUR/MWh),
+    from gB 95 (generated 100, 55 EUR/MWh).  generation 110 x 171 + 55 x 95 = 24,035; losses
+    110 x 29 + 55 x 5 = 3,465; l1 5,000 and l2 4,000 (the EU's energy is all they carry).
+    Delivered cost 36,500 / 266 = 137.218 EUR/MWh (the nominated path A -> C would cost all of
+    it at A's 110 EUR/MWh).
+    """
+    d = chain(2)
+    d["technologies"].append({"id": "t_b", "carrier": "fuel", "annualised_cost_eur_per_mw_yr": 100})
+    d["generators"].append({"id": "gB", "node": "B", "technology": "t_b", "capacity_mw": 50,
+                            "variable_cost_eur_per_mwh": 5})
+    d["links"][1]["capacity_mw"] = 200
+    d["corridor"] = {"eu_nodes": ["C"], "segments": {"l2": "cable"}}
+    res, sc = run(d)
+    out = delivered_cost(res, sc)
+    assert out["destinations"] == ["eu:l2"] and out["landing_nodes"] == ["C"]
+    assert out["delivered_mwh"] == approx(266) and out["generated_mwh"] == approx(300)
+    assert out["segments_eur"] == {"generation": approx(24035), "losses": approx(3465), "l1": approx(5000),
+                                   "cable": approx(4000)}
+    assert out["link_cost_share"] == {"l1": approx(1), "l2": approx(1)}
+    assert out["delivered_cost_eur_per_mwh"] == approx(36500 / 266)
+    assert out["origin_by_country"] == {"KZ": approx(171 / 266), "AZ": approx(95 / 266)}
+    by = delivered_cost_by_source(res, sc).set_index("id")
+    assert by.loc["gB", "cost_eur_per_mwh"] == approx(55) and by.loc["g", "losses_eur"] == approx(3190)
+
+
+def test_traced_delivered_cost_shares_a_link_with_a_local_load():
+    """The shared-transit case below, traced: 20 of B's 90 MW stay at B, so 70/90 of l1's use is
+    the EU's (3,888.89 EUR) -- the same 23,000 EUR / 133 MWh as the nominated path, since
+    here the path is where the energy comes from."""
+    d = chain(2)
+    d["loads"] = [{"id": "dB", "node": "B", "demand_mw": 20}]
+    d["corridor"] = {"eu_nodes": ["C"]}
+    res, sc = run(d)
+    out = delivered_cost(res, sc)
+    assert out["link_cost_share"] == {"l1": approx(7 / 9), "l2": approx(1)}
     assert out["delivered_cost_eur_per_mwh"] == approx(23000 / 133)

@@ -84,7 +84,9 @@ def test_sources_have_citations() -> None:
 
 
 def test_all_defined_sources_are_used_except_geo() -> None:
-    used = set(source_usage("corridor"))
+    from silkgrid.profiles.plants import REFERENCE_PLANTS  # the reference plants cite the data set's sources
+
+    used = set(source_usage("corridor")) | {ids for p in REFERENCE_PLANTS for ids in p.source_id.split(";")}
     unused = set(load_sources("corridor")) - used
     assert unused == {"natural_earth_world_atlas"}  # cited by src/silkgrid/data/geo/README.md
 
@@ -131,7 +133,8 @@ def test_assumption_list_is_complete_and_explained(tables) -> None:
     keys = set(zip(df["table"], df["key"]))
     for expected in [("demand", "KZ_N/zone_share"), ("nodes", "AZ_OFF"), ("links", "ro_hu_ac"),
                      ("parameters", "inflation_rate"), ("technologies", "gas_existing/efficiency/2030"),
-                     ("potentials", "*/onwind"), ("generators_existing", "KZ_N_coal_other")]:
+                     ("potentials", "KZ_N/onwind"), ("potentials", "*/ccgt"),
+                     ("generators_existing", "KZ_N_coal_other")]:
         assert expected in keys, expected
     # every row citing 'assumption' anywhere is listed
     for name, t in tables.items():
@@ -197,7 +200,7 @@ def test_hourly_market_prices_match_sourced_annual_means() -> None:
     p = build.market_prices(index, harmonise_currency=False)
     assert p["RO"].mean() == pytest.approx(103.41, abs=0.01)
     assert p["HU"].mean() == pytest.approx(100.71, abs=0.01)
-    assert p["TR"].mean() == pytest.approx(47 / 1.08)
+    assert p["TR"].mean() == pytest.approx(70 / 1.08)  # 2024 EPIAS samples (~60-80 USD/MWh), flagged
     assert p["RO"].min() > 0 and p["RO"].std() > 10  # hourly shape, not a constant
     p23 = build.market_prices(index, price_year=2023, harmonise_currency=False)
     assert p23["HU"].mean() == pytest.approx(107.08, abs=0.01)
@@ -239,7 +242,7 @@ def test_technology_and_economic_facts(tables) -> None:
     assert (params["hvdc_efficiency_static"], params["hvdc_efficiency_per_1000km"]) == (0.98, 0.977)
     pot = tables["potentials"].set_index(["node", "technology"])["max_capacity_mw"]
     assert pot[("AZ_OFF", "offwind")] + pot[("AZ_OFF", "offwind_float")] == 157_000
-    assert pot[("AZ", "solar_fixed")] + pot[("AZ", "solar_tracking")] == 23_040
+    assert pot[("AZ", "solar")] == 23_040 and pot[("GE", "solar")] == 87_000  # split fixed/tracking by the builder
 
 
 def test_existing_fleet_adds_up_to_national_totals(tables) -> None:
@@ -339,8 +342,9 @@ def test_scenario_validates_and_has_expected_elements(scenario_2030: dict) -> No
     assert sc.time.start == "2030-01-01 00:00"
     links = {ln.id: ln for ln in sc.links}
     assert links["kz_ns_ac"].capacity_mw == 2100 and not links["kz_ns_ac"].extendable
-    assert links["caspian_hvdc"].extendable and links["caspian_hvdc"].max_capacity_mw == 4000
-    assert links["black_sea_hvdc"].max_capacity_mw == 4000
+    # earliest years are respected by default: neither sea cable exists in 2030 (Caspian 2031, Black Sea 2032)
+    assert "caspian_hvdc" not in links and "black_sea_hvdc" not in links
+    assert links["az_ge_500kv_2"].extendable and links["az_ge_500kv_2"].max_capacity_mw == 700
     assert links["az_ge_500kv"].efficiency == pytest.approx(0.977 ** 0.1823)
     assert {m.node for m in sc.markets} == {"RO", "HU", "TR"}
     assert {ld.node for ld in sc.loads} == {"KZ_N", "KZ_S", "KZ_W", "UZ_W", "UZ_E", "AZ", "GE"}
@@ -350,7 +354,11 @@ def test_scenario_validates_and_has_expected_elements(scenario_2030: dict) -> No
     assert gens["KZ_N_coal_ekibastuz1"].variable_cost_eur_per_mwh == pytest.approx(16)  # KZ, EUR-2025
     assert "KZ_S_wind_mirny" in gens and "UZ_W_wind_kungrad" in gens                   # committed by 2030
     assert gens["AZ_solar_fixed_new"].max_capacity_mw == pytest.approx(11_520 - 278.2 - 445 - 315 - 240)
-    assert gens["KZ_N_onwind_new"].max_capacity_mw is None                             # no sourced potential
+    # land rule: 1,276,700 km2 x 4 % x 3 MW/km2 = 153,204 MW in total, less what stands at KZ_N in 2030
+    kz_n_wind = sum(g.capacity_mw for g in sc.generators if g.node == "KZ_N" and g.technology == "onwind"
+                    and not g.extendable)
+    assert gens["KZ_N_onwind_new"].max_capacity_mw == pytest.approx(153_204 - kz_n_wind)
+    assert all(g.max_capacity_mw is not None for g in sc.generators if g.extendable)
     assert all(isinstance(g.availability, float) or g.availability.max() <= 1 for g in sc.generators)
 
 
@@ -374,13 +382,19 @@ def test_years_and_options() -> None:
     sc = build.build_corridor_scenario(2050, profiles=prof, discount_rate=0.111, co2_price=67)
     assert sc["discount_rate"] == 0.111 and sc["policies"]["co2_price_eur_per_t"] == 67
     tech = {t["id"]: t for t in sc["technologies"]}
-    assert tech["onwind"]["capex_eur_per_kw"] == pytest.approx(1286 * 1.02**10)  # EUR-2015 -> EUR-2025
+    # EUR-2015 -> EUR-2025, times the regional factor of onshore wind (capex_calibration.csv, ~0.81)
+    factor = build.regional_capex_factor("onwind")
+    assert tech["onwind"]["capex_eur_per_kw"] == pytest.approx(1286 * 1.02**10 * factor)
+    assert tech["solar_fixed"]["capex_eur_per_kw"] == pytest.approx(367.9 * 1.02**5)  # no PV factor: context only
     raw = build.build_corridor_scenario(2050, profiles=prof, harmonise_currency=False)
-    assert {t["id"]: t for t in raw["technologies"]}["onwind"]["capex_eur_per_kw"] == 1286
-    early = build.build_corridor_scenario(2030, profiles=stand_in_profiles(2030), respect_earliest_year=True)
-    assert "black_sea_hvdc" not in {ln["id"] for ln in early["links"]}  # target 2032
-    with pytest.raises(build.CorridorDataError, match="2035"):
-        build.build_corridor_scenario(2035, profiles=prof)
+    assert {t["id"]: t for t in raw["technologies"]}["onwind"]["capex_eur_per_kw"] == pytest.approx(1286 * factor)
+    early = build.build_corridor_scenario(2030, profiles=stand_in_profiles(2030))
+    assert "black_sea_hvdc" not in {ln["id"] for ln in early["links"]}  # target 2032, respected by default
+    every = build.build_corridor_scenario(2030, profiles=stand_in_profiles(2030), respect_earliest_year=False)
+    assert "black_sea_hvdc" in {ln["id"] for ln in every["links"]}
+    for bad in (2029, 2051, 2035.5):
+        with pytest.raises(build.CorridorDataError, match="from 2030 to 2050"):
+            build.build_corridor_scenario(bad, profiles=prof)
 
 
 def test_missing_profile_columns_are_reported() -> None:

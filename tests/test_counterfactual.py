@@ -141,7 +141,9 @@ def test_co2_avoided_negative_with_exports_and_displaced_factor():
     assert out["net_exports_without_mwh"] == approx(0)
     assert out["cost_difference_eur"] == approx(-16600)
     assert out["abatement_cost_eur_per_t"] is None
-    assert "no CO2 is avoided" in out["notes"][0]
+    assert any("no CO2 is avoided" in n for n in out["notes"])
+    assert any("EU-side displaced emissions are not counted" in n for n in out["notes"])
+    assert out["co2_avoided_t_is"] == "co2_avoided_in_region_t only (EU side not counted)"
 
     out = co2_avoided(sc, simplex, result=base, eu_displaced_factor_t_per_mwh=0.5)
     assert out["eu_displaced_t"] == approx(100)
@@ -174,12 +176,75 @@ def test_cli_run_counterfactual(tmp_path):
     r = CliRunner(env={"COLUMNS": "200"}).invoke(
         app, ["run", str(path), "--out", str(out), "--method", "simplex", "--counterfactual"])
     assert r.exit_code == 0, r.output
-    assert "Counterfactual: no new links" in r.output
+    assert "Counterfactual: no new corridor links" in r.output and "Links held at existing capacity" in r.output
     assert "Implied abatement cost" in r.output and "-43.75 EUR/t" in r.output
     cf = json.loads((out / "counterfactual.json").read_text())
     assert cf["co2_avoided_t"] == approx(100)
     assert cf["abatement_cost_eur_per_t"] == approx(-43.75)
+    metrics = json.loads((out / "metrics.json").read_text())  # the answers carry the CO2-avoided figures
+    assert metrics["co2_avoided"]["co2_avoided_in_region_t"] == approx(100)
+    assert metrics["co2_avoided"]["eu_displaced_t"] is None
     assert (out / "summary.json").is_file()
     # the factor needs --counterfactual
     r = CliRunner().invoke(app, ["run", str(path), "--out", str(tmp_path / "x"), "--eu-displaced-factor", "0.5"])
     assert r.exit_code == 2 and "--eu-displaced-factor" in r.output
+
+
+def corridor_case() -> dict:
+    """A (KZ): free wind 100 MW, load 20.  A2 (KZ): coal 100 MW at 50 EUR/MWh, 1 t/MWh, load 50;
+    domestic reinforcement ``dom`` A -> A2 extendable (<= 100 MW, 10 EUR/MW/yr).  Cross-border
+    cable ``X`` A -> B (RO, EU) extendable (<= 30 MW, 10 EUR/MW/yr); B -> H (HU, EU) existing
+    10 MW.  Markets: RO at 100, HU at 110 EUR/MWh.  All lossless, 2 h.
+
+    With the links: wind 100 = 20 (A) + 50 (dom, coal off) + 30 (X): 10 on to HU, 20 sold in RO.
+    Counterfactual without X only: dom still built, coal still off, 30 MW of wind curtailed.
+    In region: 0 t either way -> 0 avoided (fixing dom too would have run coal: 100 t).
+    EU side: RO 40 MWh x 0.489 = 19.56 t, HU 20 MWh x 0.296 = 5.92 t -> 25.48 t, reported
+    apart from the region.  Cost: with 500 + 300 - (20 x 100 + 10 x 110) x 2 = -5,400 EUR;
+    without 500 -> difference -5,900 EUR; -5,900 / 25.48 = -231.55 EUR/t on the sum.
+    """
+    return {
+        "name": "corridor-case", "time": {"hours": 2, "annualise": False},
+        "nodes": [{"id": "A", "country": "KZ"}, {"id": "A2", "country": "KZ"}, {"id": "B", "country": "RO"},
+                  {"id": "H", "country": "HU"}],
+        "carriers": [{"id": "wind", "renewable": True}, {"id": "coal", "co2_t_per_mwh_th": 1.0}],
+        "technologies": [{"id": "onwind", "carrier": "wind"}, {"id": "steam", "carrier": "coal"}],
+        "generators": [{"id": "wind_A", "node": "A", "technology": "onwind", "capacity_mw": 100},
+                       {"id": "coal_A2", "node": "A2", "technology": "steam", "capacity_mw": 100,
+                        "variable_cost_eur_per_mwh": 50}],
+        "loads": [{"id": "dA", "node": "A", "demand_mw": 20}, {"id": "dA2", "node": "A2", "demand_mw": 50}],
+        "links": [{"id": "dom", "from_node": "A", "to_node": "A2", "extendable": True, "max_capacity_mw": 100,
+                   "annualised_cost_eur_per_mw_yr": 10},
+                  {"id": "X", "from_node": "A", "to_node": "B", "extendable": True, "max_capacity_mw": 30,
+                   "annualised_cost_eur_per_mw_yr": 10},
+                  {"id": "BH", "from_node": "B", "to_node": "H", "capacity_mw": 10}],
+        "markets": [{"id": "RO_market", "node": "B", "price_eur_per_mwh": 100, "export_capacity_mw": 1000},
+                    {"id": "HU_market", "node": "H", "price_eur_per_mwh": 110, "export_capacity_mw": 1000}],
+        "corridor": {"eu_nodes": ["B", "H"], "eu_markets": ["RO_market", "HU_market"],
+                     "counterfactual_links": ["X", "not_built_yet"],
+                     "eu_displaced_factors": {"RO": {"t_per_mwh": 0.489, "assumption": False, "source": "RO OM"},
+                                              "HU": {"t_per_mwh": 0.296, "assumption": False, "source": "HU OM"}}},
+    }
+
+
+def test_co2_avoided_corridor_links_only_and_eu_side_apart():
+    out = co2_avoided(silkgrid.load_scenario(corridor_case()), simplex)
+    assert out["links_fixed"] == ["X"]  # the domestic reinforcement stays free
+    assert "not_built_yet not in this scenario" in out["counterfactual"]
+    assert out["co2_avoided_in_region_t"] == approx(0)
+    ro, hu = out["eu_side_by_country"]["RO"], out["eu_side_by_country"]["HU"]
+    assert (ro["additional_mwh"], ro["factor_t_per_mwh"], ro["displaced_t"]) == (approx(40), 0.489, approx(19.56))
+    assert (hu["additional_mwh"], hu["factor_t_per_mwh"], hu["displaced_t"]) == (approx(20), 0.296, approx(5.92))
+    assert ro["factor_source"] == "RO OM"
+    assert out["eu_displaced_t"] == approx(25.48)
+    assert out["co2_avoided_t"] == approx(25.48)
+    assert out["co2_avoided_t_is"] == "sum of co2_avoided_in_region_t and eu_displaced_t"
+    assert out["cost_difference_eur"] == approx(-5900)
+    assert out["abatement_cost_eur_per_t"] == approx(-5900 / 25.48)
+    assert out["abatement_cost_in_region_eur_per_t"] is None
+    # one factor for every EU country overrides the scenario's
+    out = co2_avoided(silkgrid.load_scenario(corridor_case()), simplex, eu_displaced_factor_t_per_mwh=1.0)
+    assert out["eu_displaced_t"] == approx(60)
+    # fixing every extendable link (the old definition) also removes the domestic feeder: coal runs
+    out = co2_avoided(silkgrid.load_scenario(corridor_case()), simplex, links=["X", "dom"])
+    assert out["co2_avoided_in_region_t"] == approx(100)

@@ -570,6 +570,22 @@ def test_export_annualised_3h_and_energy_storage():
     assert n.stores.loc["cavern", "bus"] == "CN"  # lossless and free: a Store at the node itself
 
 
+def test_export_market_depth_element_rates_and_grants():
+    """Market depth steps (one PyPSA generator pair per block, price -/+ offset), a discount rate of
+    its own on a generator and a link, and a grant share on the link: the objective matches."""
+    d = base_scenario()
+    d["markets"][0]["export_capacity_mw"] = 120
+    d["markets"][0]["depth_steps"] = [{"mw": 30, "price_offset_eur_per_mwh": 0},
+                                      {"mw": 40, "price_offset_eur_per_mwh": 8}]
+    gens = {g["id"]: g for g in d["generators"]}
+    gens["uz_ccgt"]["discount_rate"] = 0.12
+    links = {ln["id"]: ln for ln in d["links"]}
+    links["kz-uz"].update(discount_rate=0.09, grant_share=0.4)
+    sc, res, n = check_export(d, "export: market depth, element rates, grants")
+    assert {"ru export", "ru export 2", "ru import", "ru import 2"} <= set(n.generators.index)
+    assert n.generators.loc["ru export 2", "p_nom"] == pytest.approx(90.0)  # 120 - 30: the last block
+
+
 def test_export_tied_links_and_reimport():
     d = base_scenario(hours=24)
     d["links"][0].update({"extendable": True, "capacity_mw": 0, "annualised_cost_eur_per_mw_yr": 30_000})

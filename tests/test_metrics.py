@@ -33,15 +33,22 @@ def test_answers_agree_with_result_tables(solved) -> None:
     # ... and equals what the RO market buys (RO has no load and no generation)
     assert answers["eu_deliveries"]["delivered_mwh"] == pytest.approx(
         r.tables["markets"].set_index("id").loc["RO_market", "sold_mwh"], rel=REL)
-    assert answers["export_path"]["links"] == ["caspian_cable", "AZ_GE_500kV", "black_sea_cable"]
+    # delivered cost and CBAM follow the traced origin of what the Black Sea cable lands in RO
+    dc = answers["delivered_cost"]
+    assert dc["destinations"] == ["eu:black_sea_cable"] and dc["landing_nodes"] == ["RO"]
+    assert dc["delivered_mwh"] == pytest.approx(ln.forward_mwh * 0.954, rel=REL)
+    assert sum(dc["origin_by_country"].values()) == pytest.approx(1.0, rel=1e-12)
+    assert sum(dc["segments_eur_per_mwh"].values()) == pytest.approx(dc["delivered_cost_eur_per_mwh"], rel=1e-12)
+    by_source = tables["traced_eu_delivery_by_source"]
+    assert by_source["delivered_mwh"].sum() == pytest.approx(dc["delivered_mwh"], rel=1e-9)
     cb = answers["cbam"]
     assert 0.0 <= cb["matched_share"] <= 1.0
-    assert cb["exported_mwh"] == pytest.approx(answers["eu_deliveries"]["delivered_mwh"], rel=REL)
-    # certificates: default factor on everything vs default on the unmatched part only (RE = 0 t)
+    assert cb["exported_mwh"] == pytest.approx(dc["delivered_mwh"], rel=1e-12)
+    # certificates: the origins' factors on everything; matched renewable energy at 0 t
     assert cb["default_certificate_cost_eur"] == pytest.approx(
-        cb["exported_mwh"] * cb["default_factor_t_per_mwh"] * cb["ets_price_eur_per_t"], rel=REL)
-    assert cb["matched_certificate_cost_eur"] == pytest.approx(
-        cb["unmatched_mwh"] * cb["default_factor_t_per_mwh"] * cb["ets_price_eur_per_t"], rel=REL)
+        sum(v["delivered_mwh"] * v["factor_t_per_mwh"] for v in cb["origin_countries"].values())
+        * cb["ets_price_eur_per_t"], rel=1e-9)
+    assert cb["matched_certificate_cost_eur"] <= cb["default_certificate_cost_eur"] + 1e-6
     assert set(tables) >= {"cost_by_node_technology", "link_utilisation", "cbam_hourly_matching"}
 
 

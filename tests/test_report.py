@@ -60,8 +60,10 @@ def test_report_is_self_contained(solved, report):
     assert "http" not in text  # the example's texts hold no address either
     for section in ("map", "capacity", "dispatch", "prices", "exports", "cbam", "costs", "provenance"):
         assert f'<section id="{section}">' in text
-    assert "Hourly matched share:" in text  # CBAM computed on the inferred path KZ_W -> AZ -> GE -> RO
-    assert "caspian_cable → AZ_GE_500kV → black_sea_cable" in text
+    assert "Hourly matched share:" in text  # CBAM of what lands in RO, by traced origin
+    assert "Origin traced by proportional sharing" in text
+    # the January week lands nothing in RO (the Black Sea cable is idle): the panel says so
+    assert "Delivered cost: nothing lands in the EU nodes" in text
     assert "synthetic illustrative profiles" in text and "silkgrid info corridor --sources" in text
     figs = sorted(p.name for p in (solved[2] / "figures").glob("*.png"))
     assert figs == ["capacity_mix.png", "costs.png", "dispatch_week1.png", "map.png", "price_duration.png"]
@@ -105,6 +107,7 @@ def test_panels_take_a_result(solved):
     assert panels.cost_table(old) is None
     assert "Cost breakdown not computed: the result directory holds no scenario.json" in panels.cost_panel(old)
     assert "CBAM matching not computed: the result directory holds no scenario.json" in panels.cbam_panel(old)
+    assert "Delivered cost not computed: the result directory holds no scenario.json" in panels.export_panel(old)
 
 
 def test_provenance_names_the_solver(solved, report):

@@ -1,5 +1,11 @@
 """CBAM for exported electricity: hourly matching and certificate cost (ex post).
 
+Two views.  :func:`traced_cbam` / :func:`traced_matching` (the corridor answer) take the origin
+of the energy landed in the EU from flow tracing (:mod:`silkgrid.analysis.tracing`): each
+producer's country gives the default factor of its energy, snapshot by snapshot.
+:func:`cbam_cost` / :func:`hourly_matching` evaluate a *nominated* path with contracted
+producers at its start (the same definition as the optimiser's ``policies.cbam_hourly_matching``).
+
 Regulation (EU) 2023/956, Annex IV: imported electricity carries the **default** emission
 factor of its origin unless all conditions hold (PPA with named producers, no congestion or
 a direct connection, <= 550 gCO2/kWh, firm nomination of interconnection capacity on every
@@ -17,6 +23,7 @@ import pandas as pd
 
 from silkgrid.analysis._common import (along_path, corridor_of, default_path, directional_flows, require_plan,
                                        scenario_of, weights)
+from silkgrid.analysis.tracing import FlowTrace, trace_flows
 from silkgrid.core.errors import SilkGridError
 from silkgrid.data.corridor_meta import cbam_default_factors as table_factors
 from silkgrid.results import Result
@@ -196,5 +203,212 @@ def cbam_cost(result: Result, scenario: Scenario | None = None, path=None, *, co
         "saving_t": em_default - em_actual,
         "saving_eur": (em_default - em_actual) * ets_price_eur_per_t,
         "saving_eur_per_mwh": (em_default - em_actual) * ets_price_eur_per_t / exported if exported > 0 else np.nan,
+        "warnings": warnings,
+    }
+
+
+# ----------------------------------------------------------------------------------------
+# CBAM from the traced origin
+# ----------------------------------------------------------------------------------------
+#: The rule of :func:`traced_matching`, as the results state it.
+MATCHING_RULE = (
+    "energy landed in the EU in a snapshot counts as matched when flow tracing attributes it to a contracted "
+    "renewable producer, and only up to the capacity that can be firmly nominated on every border it crosses: on "
+    "each cross-border link, the net flow in the direction of use (a counter-flow in the same snapshot cannot be "
+    "nominated); the matched part of the snapshot is scaled by the tightest border")
+
+
+def cbam_origin_factors(result: Result, scenario: Scenario | None = None,
+                        default_factors: dict[str, dict] | None = None) -> tuple[dict[str, dict], list[str]]:
+    """Default emission factor per origin country for CBAM, and notes on where they come from.
+
+    ``default_factors`` given: those.  Otherwise per country, in this order:
+
+    1. ``given``: the scenario's ``corridor.cbam_default_factors`` entry marked ``assumption: false``
+       (the official default of Implementing Regulation (EU) 2025/2621, once entered);
+    2. ``computed``: the fossil-only intensity of the country's fleet in this result, emissions of
+       its generators / generation of its fossil generators (carriers with CO2), the basis of the
+       CBAM default in Regulation (EU) 2023/956 Annex IV 1(d); flagged as an assumption;
+    3. ``proxy``: the scenario's assumed entry (e.g. the IFI operating margin), or without any
+       entries the proxies of the ``corridor`` data set's table, for a country with no fossil
+       generation in the result (e.g. a market node).
+
+    Each entry: ``{"t_per_mwh", "assumption", "method", "source"}``.
+    """
+    scenario = scenario_of(result, scenario)
+    if default_factors is not None:
+        return ({c: {"method": "given", "assumption": True, "source": "", **f} for c, f in default_factors.items()},
+                [])
+    own = {c: f.model_dump() for c, f in corridor_of(scenario).cbam_default_factors.items()}
+    notes = []
+    proxies = own
+    if not own:
+        proxies, note = cbam_default_factors(scenario)
+        notes.append(note)
+    out = {c: {**f, "method": "proxy"} for c, f in proxies.items()}
+    g = result.tables["generators"]
+    co2 = {c.id: c.co2_t_per_mwh_th for c in scenario.carriers}
+    fossil = g[g["carrier"].map(co2).fillna(0.0) > 0]
+    by = fossil.groupby("country")[["emissions_t", "generation_mwh"]].sum()
+    for c, r in by.iterrows():
+        if r.generation_mwh > 0:
+            out[str(c)] = {"t_per_mwh": float(r.emissions_t / r.generation_mwh), "assumption": True,
+                           "method": "computed",
+                           "source": (f"COMPUTED from this result, not the CBAM default: {c} fossil-only intensity = "
+                                      f"{r.emissions_t:,.0f} t / {r.generation_mwh:,.0f} MWh of fossil generation "
+                                      "(definition of Regulation (EU) 2023/956 Annex IV 1(d)); the electricity "
+                                      "defaults of Implementing Regulation (EU) 2025/2621 were not retrieved")}
+    for c, f in own.items():
+        if not f.get("assumption", True):
+            out[c] = {**f, "method": "given"}
+    return out, notes
+
+
+def _contracted_mask(trace: FlowTrace, contracted, destinations) -> np.ndarray:
+    src = trace.sources
+    if contracted is None:
+        delivered = trace.weights_h @ trace.delivered_mw(destinations).to_numpy()
+        return (src["renewable"] & src["kind"].isin(["generator", "storage"])).to_numpy() & (delivered > 0)
+    ids = list(contracted)
+    known = set(src.loc[src["kind"].isin(["generator", "storage"]), "id"])
+    unknown = sorted(set(ids) - known)
+    if unknown:
+        raise SilkGridError(f"contracted producer(s) {unknown} are not generators or storage units of the result")
+    return (src["id"].isin(ids) & src["kind"].isin(["generator", "storage"])).to_numpy()
+
+
+def traced_matching(result: Result, scenario: Scenario | None = None, *, trace: FlowTrace | None = None,
+                    contracted=None, destinations="eu_border") -> pd.DataFrame:
+    """Per snapshot: energy landed in the EU and the part that is hourly matched (:data:`MATCHING_RULE`).
+
+    * ``exported_mwh``: energy landed into ``destinations`` (default: the EU border arcs of
+      :func:`~silkgrid.analysis.tracing.trace_flows`), after losses;
+    * ``contracted_mwh``: the part traced to contracted producers (``contracted``: generator or
+      storage ids; default: every renewable generator, and reservoir that cannot charge from the
+      grid, that the tracing finds delivering into the EU over the horizon);
+    * ``nominated_share``: min over the cross-border links the contracted energy crosses of
+      min(1, net flow of the link in that direction / contracted energy sent into it); 1 when
+      it crosses none;
+    * ``matched_mwh`` = contracted x nominated share; ``unmatched_mwh`` = the rest;
+      ``matched_share`` = matched / exported (NaN when nothing is landed).
+    """
+    require_plan(result)
+    scenario = scenario_of(result, scenario)
+    trace = trace if trace is not None else trace_flows(result, scenario)
+    mask = _contracted_mask(trace, contracted, destinations)
+    w = trace.weights_h
+    delivered = trace.delivered_mw(destinations).to_numpy()
+    exported = delivered.sum(axis=1) * w
+    contracted_mwh = delivered[:, mask].sum(axis=1) * w
+    ratio = _nominated_share(trace, destinations, mask)
+    matched = contracted_mwh * ratio
+    df = pd.DataFrame({"exported_mwh": exported, "contracted_mwh": contracted_mwh, "nominated_share": ratio,
+                       "matched_mwh": matched, "unmatched_mwh": exported - matched},
+                      index=trace.snapshots.rename("snapshot"))
+    df["matched_share"] = np.where(exported > 1e-9, matched / np.where(exported > 1e-9, exported, 1.0), np.nan)
+    return df
+
+
+def _nominated_share(trace: FlowTrace, destinations, mask: np.ndarray) -> np.ndarray:
+    """(T,): the nomination bound of :func:`traced_matching` per snapshot."""
+    T = len(trace.snapshots)
+    if not mask.any():
+        return np.ones(T)
+    use = trace._arc_use(destinations, mask)  # (T, A) contracted MW sent into each arc
+    links = trace.links
+    border = (links["from_country"] != links["to_country"]).to_numpy()[trace.arc_link]
+    # the arc of the same link in the other direction: arcs come in (forward, backward) pairs
+    other = np.arange(len(trace.arc_link)) ^ 1
+    net = np.clip(trace.arc_mw - trace.arc_mw[:, other], 0.0, None)
+    used = (use > 1e-9) & border[None, :]
+    ratio = np.where(used, np.minimum(1.0, np.divide(net, use, out=np.ones_like(use), where=used)), 1.0)
+    return ratio.min(axis=1) if ratio.shape[1] else np.ones(T)
+
+
+def traced_cbam(result: Result, scenario: Scenario | None = None, *, trace: FlowTrace | None = None,
+                contracted=None, default_factors: dict[str, dict] | None = None,
+                ets_price_eur_per_t: float = ETS_PRICE_EUR_PER_T, destinations="eu_border") -> dict:
+    """Embedded emissions and CBAM certificate cost of the energy landed in the EU, by traced origin.
+
+    Per snapshot and source: delivered energy (:func:`traced_matching`'s tracing) x the default
+    factor of the source's country (:func:`cbam_origin_factors`); energy of EU origin (a source
+    in an EU country, e.g. re-entering EU energy) carries none.  (a) default: all energy at its
+    origin's default; (b) with matching: matched energy at the contracted producer's actual
+    intensity (its emissions_t / generation_mwh; 0 for renewables) + the rest at the default.
+    Certificates = emissions x ``ets_price_eur_per_t``; saving = (a) - (b).
+
+    Returns ``exported_mwh``, ``matched_mwh``, ``unmatched_mwh``, ``matched_share``,
+    ``origin_countries`` (country -> delivered_mwh, share, factor, method, assumption, source),
+    ``default_factor_t_per_mwh`` (the energy-weighted mean of the origins' factors),
+    ``default_factor_is_assumption`` (any factor used is one), the emissions and certificate
+    costs, ``contracted_generators``, ``matching_rule`` and ``warnings``.
+    """
+    require_plan(result)
+    scenario = scenario_of(result, scenario)
+    trace = trace if trace is not None else trace_flows(result, scenario)
+    factors, notes = cbam_origin_factors(result, scenario, default_factors)
+    mask = _contracted_mask(trace, contracted, destinations)
+    h = traced_matching(result, scenario, trace=trace, contracted=list(trace.sources["id"][mask]),
+                        destinations=destinations)
+    w = trace.weights_h[:, None]
+    dl = trace.delivered_mw(destinations).to_numpy() * w  # (T, S) MWh
+    src = trace.sources
+    eu = {n.country for n in scenario.nodes if n.id in set(corridor_of(scenario).eu_nodes)}
+    eu_src = (src["country"].isin(eu) | (src["kind"] == "eu_border")).to_numpy()
+    by_src = dl.sum(axis=0)
+    missing = sorted({c for c, e, x in zip(src["country"], eu_src, by_src) if x > 0 and not e and c not in factors})
+    if missing:
+        raise SilkGridError(f"no default CBAM emission factor for origin country/countries {missing} (known: "
+                            f"{', '.join(sorted(factors)) or 'none'}); give one in default_factors or in the "
+                            "scenario's corridor.cbam_default_factors")
+    f = np.array([0.0 if e else factors.get(c, {"t_per_mwh": 0.0})["t_per_mwh"]
+                  for c, e in zip(src["country"], eu_src)])
+    gtab = result.tables["generators"].set_index("id")
+    actual = np.array([float(gtab.loc[i, "emissions_t"] / gtab.loc[i, "generation_mwh"])
+                       if k == "generator" and m and gtab.loc[i, "generation_mwh"] > 0 else 0.0
+                       for i, k, m in zip(src["id"], src["kind"], mask)])
+    matched_src = dl * mask[None, :] * h["nominated_share"].to_numpy()[:, None]
+    em_default = float((dl @ f).sum())
+    em_matched = float((matched_src @ actual).sum() + ((dl - matched_src) @ f).sum())
+    exported, matched = float(h["exported_mwh"].sum()), float(h["matched_mwh"].sum())
+    countries = {}
+    for c in sorted(set(src["country"][by_src > 0])):
+        sel = (src["country"] == c).to_numpy()
+        x = float(by_src[sel].sum())
+        fac = factors.get(c) if not eu_src[sel].all() else None
+        countries[c] = {"delivered_mwh": x, "share": x / exported if exported > 0 else np.nan,
+                        "factor_t_per_mwh": fac["t_per_mwh"] if fac else 0.0,
+                        "method": fac["method"] if fac else "EU origin (no CBAM)",
+                        "assumption": bool(fac["assumption"]) if fac else False,
+                        "source": fac.get("source", "") if fac else ""}
+    used = [v for v in countries.values() if v["delivered_mwh"] > 0 and v["method"] != "EU origin (no CBAM)"]
+    warnings = list(notes)
+    for c, v in countries.items():
+        if v["assumption"]:
+            warnings.append(f"the CBAM default factor for {c} ({v['factor_t_per_mwh']:.3f} t/MWh) is an assumption: "
+                            f"{v['source']}")
+    if len(trace.snapshots) and float(np.median(trace.weights_h)) > 1:
+        warnings.append("matching is per snapshot, coarser than the hourly condition of Annex IV: it overstates "
+                        "the matched share")
+    return {
+        "origin": "traced (proportional sharing)",
+        "destinations": list(trace.destinations["id"].iloc[trace.select(destinations)]),
+        "contracted_generators": list(src["id"][mask]),
+        "matching_rule": MATCHING_RULE,
+        "exported_mwh": exported,
+        "matched_mwh": matched,
+        "unmatched_mwh": exported - matched,
+        "matched_share": matched / exported if exported > 0 else np.nan,
+        "origin_countries": countries,
+        "default_factor_t_per_mwh": em_default / exported if exported > 0 else np.nan,
+        "default_factor_is_assumption": any(v["assumption"] for v in used),
+        "ets_price_eur_per_t": float(ets_price_eur_per_t),
+        "default_embedded_emissions_t": em_default,
+        "default_certificate_cost_eur": em_default * ets_price_eur_per_t,
+        "matched_embedded_emissions_t": em_matched,
+        "matched_certificate_cost_eur": em_matched * ets_price_eur_per_t,
+        "saving_t": em_default - em_matched,
+        "saving_eur": (em_default - em_matched) * ets_price_eur_per_t,
+        "saving_eur_per_mwh": (em_default - em_matched) * ets_price_eur_per_t / exported if exported > 0 else np.nan,
         "warnings": warnings,
     }

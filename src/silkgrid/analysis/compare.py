@@ -44,7 +44,9 @@ COMPARE_GROUPS: list[tuple[tuple[str, ...], str, str]] = [
 ]
 #: Rows from ``counterfactual.json`` where a directory has one.
 COMPARE_COUNTERFACTUAL: list[tuple[str, str, str]] = [
-    ("co2_avoided_t", "CO2 avoided by new links", "t/yr"),
+    ("co2_avoided_in_region_t", "CO2 avoided in the region by new corridor links", "t/yr"),
+    ("eu_displaced_t", "CO2 displaced on the EU side by new corridor links", "t/yr"),
+    ("co2_avoided_t", "CO2 avoided: in region + EU side where counted (sum)", "t/yr"),
     ("cost_difference_eur", "Cost difference vs no new links", "EUR/yr"),
     ("abatement_cost_eur_per_t", "Implied abatement cost", "EUR/t"),
 ]

@@ -14,7 +14,8 @@ import pandas as pd
 
 from silkgrid.analysis._common import require_plan, scenario_of
 from silkgrid.results import Result
-from silkgrid.core.costs import annuity_factor, energy_capex_per_mwh_yr, link_capex_per_mw, power_capex_per_mw_yr
+from silkgrid.core.costs import (element_rate, energy_capex_per_mwh_yr, link_capex_annuity_per_mw_yr, link_capex_per_mw,
+                                 power_capex_per_mw_yr)
 from silkgrid.scenario.schema import Scenario
 
 COMPONENTS = ("annualised_capex_eur", "fixed_om_eur", "variable_om_eur", "fuel_eur", "co2_eur",
@@ -33,7 +34,8 @@ def cost_components(result: Result, scenario: Scenario | None = None) -> pd.Data
     One row per generator, storage unit, link, node with load shedding (kind ``unserved``)
     and market.  Columns: ``kind, id, node, country, technology`` and
 
-    * ``annualised_capex_eur``: new capacity x capex x annuity(discount_rate, lifetime); where
+    * ``annualised_capex_eur``: new capacity x capex x annuity(discount_rate, lifetime), at the
+      element's own ``discount_rate`` where set, links net of their ``grant_share``; where
       the technology (link) gives ``annualised_cost_eur_per_mw_yr`` that full yearly cost x
       total capacity (it then also contains the fixed O&M, and existing capacity pays it,
       as in the LP);
@@ -70,7 +72,7 @@ def cost_components(result: Result, scenario: Scenario | None = None) -> pd.Data
         if t.annualised_cost_eur_per_mw_yr is not None:
             capex, fom = t.annualised_cost_eur_per_mw_yr * r.total_mw, 0.0
         else:
-            capex = power_capex_per_mw_yr(t, rate) * r.new_mw
+            capex = power_capex_per_mw_yr(t, element_rate(g, rate)) * r.new_mw
             fom = t.fixed_om_eur_per_kw_yr * 1e3 * r.total_mw
         if g.variable_cost_eur_per_mwh is not None:
             vom, fuel = g.variable_cost_eur_per_mwh * r.generation_mwh, 0.0
@@ -89,12 +91,12 @@ def cost_components(result: Result, scenario: Scenario | None = None) -> pd.Data
         if t.annualised_cost_eur_per_mw_yr is not None:
             capex, fom = t.annualised_cost_eur_per_mw_yr * p_total, 0.0
         else:
-            capex = power_capex_per_mw_yr(t, rate) * r.power_new_mw
+            capex = power_capex_per_mw_yr(t, element_rate(s, rate)) * r.power_new_mw
             fom = t.fixed_om_eur_per_kw_yr * 1e3 * p_total
         if t.energy_annualised_cost_eur_per_mwh_yr is not None:
             capex += t.energy_annualised_cost_eur_per_mwh_yr * r.energy_total_mwh
         else:
-            capex += energy_capex_per_mwh_yr(t, rate) * r.energy_new_mwh
+            capex += energy_capex_per_mwh_yr(t, element_rate(s, rate)) * r.energy_new_mwh
             fom += t.energy_fixed_om_eur_per_kwh_yr * 1e3 * r.energy_total_mwh
         var = s.variable_cost_eur_per_mwh if s.variable_cost_eur_per_mwh is not None else t.variable_om_eur_per_mwh
         rows.append(_row("storage", s.id, s.node, country[s.node], s.technology,
@@ -107,7 +109,7 @@ def cost_components(result: Result, scenario: Scenario | None = None) -> pd.Data
             capex, fom = ln.annualised_cost_eur_per_mw_yr * r.total_mw, 0.0
         else:
             invest = link_capex_per_mw(ln)
-            capex = invest * annuity_factor(rate, ln.lifetime_years) * r.new_mw
+            capex = link_capex_annuity_per_mw_yr(ln, element_rate(ln, rate)) * r.new_mw
             fom = invest * ln.fixed_om_pct_per_yr / 100.0 * r.total_mw
         cf, ct = country[ln.from_node], country[ln.to_node]
         rows.append(_row("link", ln.id, ln.from_node, cf if cf == ct else f"{cf}-{ct}", "link",

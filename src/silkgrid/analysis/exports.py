@@ -1,5 +1,8 @@
 """Exports into the EU: deliveries, duration curve, link utilisation, delivered cost.
 
+The delivered cost (:func:`delivered_cost`) is costed from the traced origin of the energy
+(:mod:`silkgrid.analysis.tracing`); :func:`path_delivered_cost` costs a nominated path.
+
 Energies are MWh/yr (snapshot power x weight, see ``docs/results.md``), hours are h/yr
 (sums of snapshot weights), costs EUR/yr and EUR/MWh.  Formulas: ``docs/analysis.md``.
 """
@@ -12,6 +15,7 @@ import pandas as pd
 from silkgrid.analysis._common import (along_path, corridor_of, default_path, directional_flows, require_plan,
                                        resolve_path, scenario_of, weights)
 from silkgrid.analysis.costs import cost_components
+from silkgrid.analysis.tracing import FlowTrace, origin_mix, trace_flows
 from silkgrid.core.errors import SilkGridError
 from silkgrid.results import Result
 from silkgrid.scenario.schema import Scenario
@@ -130,13 +134,16 @@ def link_utilisation(result: Result, scenario: Scenario | None = None, links=Non
     return pd.DataFrame(rows)
 
 
-def delivered_cost(result: Result, scenario: Scenario | None = None, path=None, *, origin_nodes=None,
-                   segments: dict[str, str] | None = None,
-                   generation_cost_eur_per_mwh: float | None = None) -> dict:
-    """Delivered cost of corridor electricity at the landing node of ``path``, EUR/MWh.
+def path_delivered_cost(result: Result, scenario: Scenario | None = None, path=None, *, origin_nodes=None,
+                        segments: dict[str, str] | None = None,
+                        generation_cost_eur_per_mwh: float | None = None) -> dict:
+    """Delivered cost along a *nominated* path (e.g. a contract path), EUR/MWh.
 
-    ``path`` defaults to the scenario's ``corridor.export_path`` (an error when it has none),
-    ``scenario`` to ``result.scenario``.
+    Not the corridor's delivered cost: that is :func:`delivered_cost`, from the traced origin of
+    the energy.  This one assumes that what the path's last link lands comes from the path's
+    start node; it is meaningful only for a path that actually carries the energy from there
+    (``warnings`` says when it does not).  ``path`` defaults to the scenario's
+    ``corridor.export_path`` (an error when it has none), ``scenario`` to ``result.scenario``.
 
     * ``delivered_mwh``: energy the last link of the path delivers into the landing node in
       the path's direction, after its losses (MWh/yr).
@@ -217,3 +224,125 @@ def delivered_cost(result: Result, scenario: Scenario | None = None, path=None, 
         "first_link_sent_mwh": first_sent,
         "warnings": warnings,
     }
+
+
+# ----------------------------------------------------------------------------------------
+# delivered cost from the traced origin
+# ----------------------------------------------------------------------------------------
+def _unit_costs(result: Result, scenario: Scenario, trace: FlowTrace) -> tuple[np.ndarray, list[str]]:
+    """(T, S) cost of one MWh of each traced source, EUR/MWh, and notes on the conventions used."""
+    comps = cost_components(result, scenario).set_index(["kind", "id"])["total_eur"]
+    src = trace.sources
+    T, S = trace.source_mw.shape
+    unit = np.zeros((T, S))
+    notes = []
+    gen = result.tables["generators"].set_index("id")["generation_mwh"]
+    sto = result.tables["storage"].set_index("id")["discharged_mwh"] if "storage" in result.tables else None
+    price = result.hourly.get("price_eur_per_mwh")
+    voll = scenario.unserved_energy.value_of_lost_load_eur_per_mwh
+    for j, r in enumerate(src.itertuples()):
+        if r.kind in ("generator", "storage"):
+            energy = float(gen[r.id] if r.kind == "generator" else sto[r.id])
+            unit[:, j] = float(comps[(r.kind, r.id)]) / energy if energy > 0 else 0.0
+        elif r.kind == "market":
+            if price is None or r.node not in price:
+                unit[:, j] = np.nan
+                notes.append(f"no nodal price at {r.node}: purchases from {r.id} are not costed")
+            else:
+                unit[:, j] = price[r.node].to_numpy()
+        elif r.kind == "unserved":
+            unit[:, j] = voll
+    return unit, notes
+
+
+def delivered_cost(result: Result, scenario: Scenario | None = None, *, trace: FlowTrace | None = None,
+                   destinations="eu_border", segments: dict[str, str] | None = None) -> dict:
+    """Delivered cost at the EU landing point from the traced origin of the energy, EUR/MWh.
+
+    The energy delivered into ``destinations`` (default: what lands in the EU over the border
+    arcs of :func:`~silkgrid.analysis.tracing.trace_flows`) is attributed to its producers by
+    proportional sharing; then, in EUR/yr:
+
+    * ``generation`` = sum over sources of c_s x delivered_s, where c_s is the source's cost per
+      MWh: generators and storage their yearly cost (:func:`cost_components`: capex annuity of
+      new capacity, fixed and variable O&M, fuel, CO2) / their output; market purchases the nodal
+      price of the market node in the snapshot; unserved energy the value of lost load;
+    * ``losses`` = sum over sources of c_s x (generated_s - delivered_s): the output lost on
+      the way, at the cost of the energy lost;
+    * one segment per link the traced energy uses (label: ``segments`` over the scenario's
+      ``corridor.segments``, else the link id): the link's yearly cost (annuity + fixed O&M +
+      variable cost) x ``share_of_link`` = energy sent into it bound for the destinations /
+      all energy sent into it (both directions).  A link the energy does not use is not costed.
+
+    ``delivered_cost_eur_per_mwh`` = sum of the segments / delivered.  Also returned:
+    ``delivered_mwh``, ``generated_mwh``, ``losses_mwh``, ``generation_cost_eur_per_mwh``
+    (generation segment / delivered), ``segments_eur``, ``segments_eur_per_mwh``,
+    ``link_cost_share`` (link -> share_of_link), ``origin_by_country`` and
+    ``origin_by_technology`` (share of delivered energy), ``landing_nodes`` and ``notes``.
+    With nothing delivered the per-MWh values are NaN.  ``trace`` reuses a trace of the result.
+    """
+    require_plan(result)
+    scenario = scenario_of(result, scenario)
+    trace = trace if trace is not None else trace_flows(result, scenario)
+    sel = trace.select(destinations)
+    w = trace.weights_h[:, None]
+    dl = trace.delivered_mw(destinations).to_numpy() * w
+    gn = trace.generated_mw(destinations).to_numpy() * w
+    unit, notes = _unit_costs(result, scenario, trace)
+    delivered, generated = float(dl.sum()), float(gn.sum())
+    seg: dict[str, float] = {"generation": float(np.nansum(unit * dl)), "losses": float(np.nansum(unit * (gn - dl)))}
+    labels = {**corridor_of(scenario).segments, **(segments or {})}
+    comps = cost_components(result, scenario).set_index(["kind", "id"])["total_eur"]
+    sent = trace.weights_h @ trace.link_sent_mw(destinations).to_numpy()
+    total = trace.weights_h @ (trace.arc_mw @ np.eye(len(trace.links))[trace.arc_link])
+    shares: dict[str, float] = {}
+    for k, lid in enumerate(trace.links["id"]):
+        if sent[k] <= 0:
+            continue
+        shares[lid] = float(sent[k] / total[k])
+        label = labels.get(lid, lid)
+        seg[label] = seg.get(label, 0.0) + shares[lid] * float(comps[("link", lid)])
+    per_mwh = {k: (v / delivered if delivered > 0 else np.nan) for k, v in seg.items()}
+    if (trace.sources["kind"] == "storage").any():
+        notes.append("storage is costed at its own yearly cost per MWh discharged; the energy it stored is "
+                     "counted where it was charged (a destination of its own)")
+    mix = {by: {str(r[by]): float(r.delivered_share) for _, r in origin_mix(trace, destinations, by).iterrows()}
+           for by in ("country", "technology")} if delivered > 0 else {"country": {}, "technology": {}}
+    return {
+        "definition": "traced origin (proportional sharing): producers' cost per MWh + losses on the way + "
+                      "each used link's yearly cost x its share of the link's energy",
+        "destinations": list(trace.destinations["id"].iloc[sel]),
+        "landing_nodes": sorted(set(trace.destinations["node"].iloc[sel])),
+        "delivered_mwh": delivered,
+        "generated_mwh": generated,
+        "losses_mwh": generated - delivered,
+        "generation_cost_eur_per_mwh": per_mwh["generation"],
+        "link_cost_share": shares,
+        "segments_eur": seg,
+        "segments_eur_per_mwh": per_mwh,
+        "delivered_cost_eur_per_mwh": float(sum(per_mwh.values())) if delivered > 0 else np.nan,
+        "origin_by_country": mix["country"],
+        "origin_by_technology": mix["technology"],
+        "notes": notes,
+    }
+
+
+def delivered_cost_by_source(result: Result, scenario: Scenario | None = None, *, trace: FlowTrace | None = None,
+                             destinations="eu_border") -> pd.DataFrame:
+    """The generation and losses segments of :func:`delivered_cost` per source: the traced
+    sources' ``delivered_mwh``, ``generated_mwh``, ``generation_eur``, ``losses_eur`` (EUR/yr) and
+    ``cost_eur_per_mwh`` (= generation_eur / delivered_mwh, the source's average cost)."""
+    require_plan(result)
+    scenario = scenario_of(result, scenario)
+    trace = trace if trace is not None else trace_flows(result, scenario)
+    w = trace.weights_h[:, None]
+    dl = trace.delivered_mw(destinations).to_numpy() * w
+    gn = trace.generated_mw(destinations).to_numpy() * w
+    unit, _ = _unit_costs(result, scenario, trace)
+    out = trace.sources.copy()
+    out["delivered_mwh"], out["generated_mwh"] = dl.sum(axis=0), gn.sum(axis=0)
+    out["generation_eur"] = np.nansum(unit * dl, axis=0)
+    out["losses_eur"] = np.nansum(unit * (gn - dl), axis=0)
+    d = out["delivered_mwh"].to_numpy()
+    out["cost_eur_per_mwh"] = np.divide(out["generation_eur"].to_numpy(), d, out=np.full(len(d), np.nan), where=d > 0)
+    return out[out["generated_mwh"] > 0].sort_values("delivered_mwh", ascending=False).reset_index(drop=True)

@@ -32,8 +32,9 @@ from silkgrid.core.errors import ScenarioError, SilkGridError, SolveError
 from silkgrid.scenario.schema import Time
 from silkgrid.workflows import OutputPathError
 
-#: Data set used when no scenario is named (a packaged data set name).
-DEFAULT_DATASET = "corridor"
+#: Data set used when no scenario is named (a packaged data set name): the corridor in 2035, the
+#: first model year in which both sea cables can be in service (Black Sea 2032, Caspian after 2030).
+DEFAULT_DATASET = "corridor-2035"
 
 EXIT_OK = 0
 EXIT_NOT_OPTIMAL = 1

@@ -180,8 +180,16 @@ def _print_flows(result: Result, console: Console) -> None:
 
 
 
+def _shares(mix: dict | None, n: int = 4) -> str:
+    """``'GE 85 %, TR 8 %, AZ 7 %'``: the largest shares of a {label: share} mapping."""
+    items = sorted((mix or {}).items(), key=lambda kv: -(kv[1] or 0.0))
+    text = ", ".join(f"{k} {v:.0%}" for k, v in items[:n] if v is not None and v >= 0.005)
+    rest = sum(v for _, v in items[n:] if v is not None)
+    return text + (f", other {rest:.0%}" if rest >= 0.005 else "")
+
+
 def print_answers(answers: dict, console: Console) -> None:
-    """Corridor answers from metrics.json: EU deliveries, delivered cost, CBAM matching."""
+    """Corridor answers from metrics.json: EU deliveries, traced delivered cost and origin, CBAM, CO2 avoided."""
     t = Table(title="Corridor answers (metrics.json, metrics/)", title_justify="left", show_header=False,
               box=None, pad_edge=False)
     t.add_column("figure", style="bold")
@@ -190,23 +198,32 @@ def print_answers(answers: dict, console: Console) -> None:
     if eu:
         t.add_row(f"Delivered into the EU ({', '.join(eu['eu_nodes'])})",
                   f"{fmt_energy(eu.get('delivered_mwh'))} /yr net, peak {fmt_mw(eu.get('peak_delivery_mw'))} MW")
-    path = answers.get("export_path", {})
-    if path.get("links"):
-        t.add_row("Export path", escape(" -> ".join(path["links"]) + f" ({path.get('chosen', '')})"))
     dc = answers.get("delivered_cost")
     if dc:
         segs = ", ".join(f"{k} {v:.1f}" for k, v in (dc.get("segments_eur_per_mwh") or {}).items() if v is not None)
         cost = dc.get("delivered_cost_eur_per_mwh")
-        t.add_row("Delivered cost at the landing point",
-                  f"{fmt_price(cost)} ({escape(segs)})" if cost is not None else "n/a (nothing delivered over the path)")
+        where = ", ".join(dc.get("landing_nodes") or [])
+        t.add_row(f"Delivered cost at the landing point ({escape(where)}), traced origin",
+                  f"{fmt_price(cost)} ({escape(segs)})" if cost is not None else "n/a (nothing delivered)")
+        t.add_row("  origin by country", escape(_shares(dc.get("origin_by_country"))))
+        t.add_row("  origin by technology", escape(_shares(dc.get("origin_by_technology"))))
     cb = answers.get("cbam")
     if cb:
         share = cb.get("matched_share")
-        flag = " [assumed default factor]" if cb.get("default_factor_is_assumption") else ""
-        t.add_row("CBAM hourly matched share", "n/a" if share is None else f"{share:.1%}")
+        factors = ", ".join(f"{c} {v['factor_t_per_mwh']:.3f} ({v['method']})"
+                            for c, v in (cb.get("origin_countries") or {}).items() if v.get("factor_t_per_mwh"))
+        flag = " [assumed default factors]" if cb.get("default_factor_is_assumption") else ""
+        t.add_row("CBAM hourly matched share (traced)", "n/a" if share is None else f"{share:.1%}")
+        t.add_row("  default factors, t/MWh", escape(factors + flag) or "-")
         t.add_row("CBAM certificates: default / with matching",
                   f"{fmt_eur_per_yr(cb.get('default_certificate_cost_eur'))} / "
-                  f"{fmt_eur_per_yr(cb.get('matched_certificate_cost_eur'))}{escape(flag)}")
+                  f"{fmt_eur_per_yr(cb.get('matched_certificate_cost_eur'))}")
+    co2 = answers.get("co2_avoided")
+    if co2:
+        t.add_row("CO2 avoided in the modelled region", fmt_emissions(co2.get("co2_avoided_in_region_t")) + " /yr")
+        eu_t = co2.get("eu_displaced_t")
+        t.add_row("CO2 displaced on the EU side",
+                  fmt_emissions(eu_t) + " /yr" if eu_t is not None else "not counted (no factor)")
     for note in answers.get("notes", []):
         t.add_row("Note", escape(note))
     if t.row_count:
@@ -215,22 +232,39 @@ def print_answers(answers: dict, console: Console) -> None:
 
 
 def print_counterfactual(cf: dict, console: Console) -> None:
-    """CO2 avoided by the new links and the implied abatement cost (``run --counterfactual``)."""
-    t = Table(title="Counterfactual: no new links", show_header=False, title_justify="left", box=None,
+    """CO2 avoided by the new corridor links, in region and on the EU side, and the abatement cost
+    (``run --counterfactual``)."""
+    t = Table(title="Counterfactual: no new corridor links", show_header=False, title_justify="left", box=None,
               pad_edge=False)
     t.add_column("figure", style="bold")
     t.add_column("value")
+    t.add_row("Links held at existing capacity", escape(", ".join(cf.get("links_fixed") or []) or "none"))
+    if cf.get("counterfactual"):
+        t.add_row("  chosen as", escape(str(cf["counterfactual"])))
     t.add_row("Emissions with / without new links",
               f"{fmt_emissions(cf.get('emissions_with_t'))} / {fmt_emissions(cf.get('emissions_without_t'))} per yr")
     t.add_row("CO2 avoided in the modelled region", fmt_emissions(cf.get("co2_avoided_in_region_t")) + " /yr")
+    by_country = cf.get("eu_side_by_country") or {}
+    for c, r in by_country.items():
+        if r.get("displaced_t") is None:
+            t.add_row(f"  EU side {escape(c)}", f"{fmt_energy(r.get('additional_mwh'))} /yr more delivered; "
+                                                "not counted (no factor)")
+        else:
+            t.add_row(f"  EU side {escape(c)}",
+                      f"{fmt_energy(r.get('additional_mwh'))} /yr more delivered x {r['factor_t_per_mwh']:.3f} t/MWh "
+                      f"= {fmt_emissions(r['displaced_t'])} ({escape(str(r.get('factor_source') or ''))})")
     displaced = cf.get("eu_displaced_t")
-    t.add_row("Displaced in importing markets",
+    t.add_row("CO2 displaced on the EU side",
               fmt_emissions(displaced) + " /yr" if displaced is not None else "not counted (no factor given)")
-    t.add_row("CO2 avoided", fmt_emissions(cf.get("co2_avoided_t")) + " /yr")
+    if displaced is not None:
+        t.add_row("Sum of in-region and EU side", fmt_emissions(cf.get("co2_avoided_t")) + " /yr")
     t.add_row("System cost difference (with - without)", fmt_eur_per_yr(cf.get("cost_difference_eur")))
     abate = cf.get("abatement_cost_eur_per_t")
-    t.add_row("Implied abatement cost", fmt_price(abate, "EUR/t") if abate is not None else "n/a (no CO2 avoided)")
+    label = "Implied abatement cost" + (" (on the sum)" if displaced is not None else "")
+    t.add_row(label, fmt_price(abate, "EUR/t") if abate is not None else "n/a (no CO2 avoided)")
+    if displaced is not None:
+        own = cf.get("abatement_cost_in_region_eur_per_t")
+        t.add_row("  on in-region CO2 only", fmt_price(own, "EUR/t") if own is not None else "n/a (none avoided)")
     console.print(t)
     for note in cf.get("notes", []):
         console.print(f"Note: {escape(note)}", soft_wrap=True)
-

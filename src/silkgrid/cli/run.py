@@ -87,12 +87,15 @@ def run(
         "--force", help="Replace --out even if it is a non-empty directory without summary.json.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no tables.")] = False,
     counterfactual: Annotated[bool, typer.Option(
-        "--counterfactual", help="Also solve without new links; write counterfactual.json (CO2 avoided, "
-                                 "abatement cost).")] = False,
+        "--counterfactual", help="Also solve without the new cross-border corridor links (corridor."
+                                 "counterfactual_links; none named: every extendable link); write counterfactual."
+                                 "json (CO2 avoided in region and displaced on the EU side, separately; abatement "
+                                 "cost).")] = False,
     eu_displaced_factor: Annotated[float | None, typer.Option(
         "--eu-displaced-factor", min=0,
-        help="With --counterfactual: tCO2/MWh that net exports displace in the importing markets "
-             "(default: displaced emissions are not counted).")] = None,
+        help="With --counterfactual: tCO2/MWh that additional net deliveries into every EU market displace, "
+             "overriding the scenario's corridor.eu_displaced_factors (corridor data set: the IFI operating "
+             "margin of each EU country; a scenario without them does not count the EU side).")] = None,
     report: Annotated[bool, typer.Option(
         "--report", help="Also write the HTML report (OUT/report.html) and PNG charts (OUT/figures/).")] = False,
 ) -> None:

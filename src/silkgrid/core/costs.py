@@ -19,6 +19,12 @@ def annuity_factor(rate: float, years: float) -> float:
     return rate / (1.0 - (1.0 + rate) ** (-years))
 
 
+def element_rate(element, default: float) -> float:
+    """The discount rate of one element's investment: its own ``discount_rate`` when set, else ``default``."""
+    own = getattr(element, "discount_rate", None)
+    return default if own is None else own
+
+
 def power_capex_per_mw_yr(tech, rate: float) -> float:
     """Capex of one MW of new power capacity as a yearly annuity, EUR/MW/yr (no O&M)."""
     return tech.capex_eur_per_kw * 1e3 * annuity_factor(rate, tech.lifetime_years)
@@ -57,11 +63,22 @@ def link_capex_per_mw(link) -> float:
 def link_cost_per_mw_yr(link, rate: float) -> tuple[float, float]:
     """(annualised cost of new link capacity, yearly cost of existing), EUR/MW/yr.
 
-    Fixed O&M is a percentage of the investment per year; an ``annualised_cost_eur_per_mw_yr``
-    given directly applies to both.
+    Fixed O&M is a percentage of the investment per year; the capex annuity is net of grants
+    (:func:`link_capex_annuity_per_mw_yr`); an ``annualised_cost_eur_per_mw_yr`` given directly
+    applies to both.
     """
     if link.annualised_cost_eur_per_mw_yr is not None:
         return link.annualised_cost_eur_per_mw_yr, link.annualised_cost_eur_per_mw_yr
     capex = link_capex_per_mw(link)
-    return (capex * (annuity_factor(rate, link.lifetime_years) + link.fixed_om_pct_per_yr / 100.0),
+    return (link_capex_annuity_per_mw_yr(link, rate) + capex * link.fixed_om_pct_per_yr / 100.0,
             capex * link.fixed_om_pct_per_yr / 100)
+
+
+def link_capex_annuity_per_mw_yr(link, rate: float) -> float:
+    """Capex annuity of one MW of new link capacity net of grants, EUR/MW/yr (no O&M).
+
+    ``(1 - grant_share) x investment x annuity(rate, lifetime)``: grants pay their share of the
+    investment (``grant_share``, 0 when the object has none); fixed O&M is not covered by them.
+    """
+    grant = getattr(link, "grant_share", 0.0) or 0.0
+    return (1.0 - grant) * link_capex_per_mw(link) * annuity_factor(rate, link.lifetime_years)

@@ -1,14 +1,19 @@
-"""Turn the sourced corridor tables into a scenario for 2030, 2040 or 2050.
+"""Turn the sourced corridor tables into a scenario for any year 2030..2050.
 
 The tables live in ``src/silkgrid/data/corridor/`` (see ``docs/data.md``); every number in
 them names a source (:mod:`silkgrid.data.provenance`).  This module only *combines* them:
 
 * technology costs for the chosen year, brought to one currency year
   (``currency_base_year``, ``inflation_rate`` in ``parameters.csv``);
-* the existing fleet, with committed projects whose commissioning year is not later than
-  the chosen year;
+* the existing fleet (:mod:`silkgrid.data.fleet`): committed projects from their commissioning
+  year, announced ones only on request, retirements; thermal units with seasonal availability
+  (maintenance + forced outages) and a heat-led CHP must-run in the heating season;
 * demand per node from national totals, sourced projections and zonal shares;
-* candidate generators at every domestic node (limits from ``potentials.csv``);
+* candidate generators and batteries at every domestic node, offshore wind at ``AZ_OFF``, each
+  with a finite potential (:mod:`silkgrid.data.limits`) and its country's cost of capital
+  (:mod:`silkgrid.data.finance`); onshore-wind capex scaled to regional project costs;
+* ``policies.build_limits``: achieved build rates per country and technology group from a base
+  year to the scenario year, less the named pipeline (:mod:`silkgrid.data.limits`);
 * links with lengths from the tables or from the node anchors (great circle ×
   ``line_length_factor``), losses ``0.98 × 0.977^(L/1000)`` for DC, and costs from
   technology-data, the Black Sea cable calibrated to its published project cost
@@ -39,8 +44,11 @@ import pandas as pd
 
 from silkgrid.core.costs import annuity_factor
 from silkgrid.data.corridor_meta import corridor_section
+from silkgrid.data.fleet import existing_units, thermal_profiles
 from silkgrid.data.links import great_circle_km, hvdc_efficiency, link_table
-from silkgrid.data.markets import market_prices
+from silkgrid.data.finance import FINANCE_CASES, generator_rate, link_rate, regional_capex_factor
+from silkgrid.data.limits import OFFSHORE_TECHS, build_limit_policies, potential_table
+from silkgrid.data.markets import market_depth_steps, market_prices
 from silkgrid.data.tables import (YEARS, CorridorDataError, _check_year, _Money, _nodes, _tables, parameters,
                                   technology_values)
 
@@ -51,7 +59,7 @@ __all__ = ["CorridorDataError", "YEARS", "annual_demand_twh", "build_corridor_sc
 
 RENEWABLE_PROFILE = {"onwind": "onwind", "solar_fixed": "solar_fixed", "solar_tracking": "solar_tracking",
                      "offwind": "offwind", "offwind_float": "offwind"}
-GENERATOR_TECHS = ("onwind", "solar_fixed", "solar_tracking", "offwind", "offwind_float", "ccgt", "ocgt")
+GENERATOR_TECHS = ("onwind", "solar_fixed", "solar_tracking", "ccgt", "ocgt")  # candidates at a domestic node
 
 
 # ----------------------------------------------------------------------------------------
@@ -103,20 +111,6 @@ def node_peak_mw(year: int = 2030, dataset: str | Path = "corridor") -> dict[str
     return out
 
 
-def existing_units(year: int = 2030, dataset: str | Path = "corridor", *,
-                   include_committed: bool = True) -> pd.DataFrame:
-    """Rows of ``generators_existing.csv`` in service in ``year``.
-
-    Operating units always; under-construction or committed units when
-    ``include_committed`` and their ``online_year`` is blank or not later than ``year``.
-    Retirements are not modelled (``parameters.csv``: ``retirements_modelled = 0``).
-    """
-    df = _tables(dataset)["generators_existing"]
-    operating = df["status"] == "operating"
-    later = (df["status"] != "operating") & include_committed & (df["online_year"].isna() | (df["online_year"] <= year))
-    return df[operating | later].reset_index(drop=True)
-
-
 def _hydro_split(units: pd.DataFrame, dataset: str | Path) -> tuple[dict[str, float], dict[str, float]]:
     """(node → annual inflow energy [MWh], reservoir id → energy capacity [MWh])."""
     nodes = _nodes(dataset)
@@ -140,12 +134,13 @@ def _hydro_split(units: pd.DataFrame, dataset: str | Path) -> tuple[dict[str, fl
 
 
 def node_records(year: int = 2030, dataset: str | Path = "corridor", *,
-                 include_committed: bool = True) -> list[dict[str, Any]]:
+                 include_committed: bool = True, include_announced: bool = False) -> list[dict[str, Any]]:
     """Node dicts for :func:`silkgrid.profiles.corridor_profiles` (anchors, technologies, energies)."""
     nodes = _nodes(dataset)
     demand = node_demand_mwh(year, dataset)
     peaks = node_peak_mw(year, dataset)
-    inflow, _ = _hydro_split(existing_units(year, dataset, include_committed=include_committed), dataset)
+    inflow, _ = _hydro_split(existing_units(year, dataset, include_committed=include_committed,
+                                            include_announced=include_announced), dataset)
     out = []
     for n in nodes.itertuples():
         rec: dict[str, Any] = {"id": n.id, "name": n.name, "country": n.country, "lat": float(n.lat),
@@ -177,10 +172,10 @@ def node_records(year: int = 2030, dataset: str | Path = "corridor", *,
 
 
 def required_profile_columns(year: int = 2030, dataset: str | Path = "corridor", *,
-                             include_committed: bool = True) -> list[str]:
+                             include_committed: bool = True, include_announced: bool = False) -> list[str]:
     """Profile columns the builder reads (the same set :func:`corridor_profiles` produces)."""
     cols = []
-    for rec in node_records(year, dataset, include_committed=include_committed):
+    for rec in node_records(year, dataset, include_committed=include_committed, include_announced=include_announced):
         cols += [f"{t}_{rec['id']}" for t in rec["technologies"]]
         if "annual_demand_mwh" in rec:
             cols.append(f"demand_{rec['id']}")
@@ -232,10 +227,13 @@ def _scaled(series: np.ndarray, total: float) -> np.ndarray:
 def build_corridor_scenario(year: int = 2030, weather_year: int = 1, resolution: str = "1h", *,
                             profiles: pd.DataFrame | None = None, discount_rate: float | None = None,
                             co2_price: float | None = None, include_committed: bool = True,
-                            respect_earliest_year: bool = False, market_price_year: int | None = None,
+                            include_announced: bool = False,
+                            respect_earliest_year: bool = True, market_price_year: int | None = None,
                             harmonise_currency: bool = True, name: str | None = None,
+                            finance: str = "central", grant_share: float | None = None, build_limits: bool = True,
                             dataset: str | Path = "corridor") -> dict[str, Any]:
-    """Scenario dict of the corridor for ``year`` (2030, 2040 or 2050).
+    """Scenario dict of the corridor for ``year`` (any year 2030..2050; technology data linear
+    between 2030, 2040 and 2050).
 
     Parameters
     ----------
@@ -246,12 +244,21 @@ def build_corridor_scenario(year: int = 2030, weather_year: int = 1, resolution:
         (capacity factors [-], demand and inflow [MW]); None computes them with
         :func:`silkgrid.profiles.corridor_profiles`. Demand and inflow columns are rescaled
         to the tables' annual energies.
-    discount_rate : default ``parameters.csv`` (0.071; sensitivities 0.086 and 0.111)
+    discount_rate : one rate for every candidate and the scenario (a uniform-rate sensitivity: it
+        replaces the cost-of-capital table); default: each candidate's rate from ``finance``
+        and ``parameters.csv``'s 0.071 as the scenario's fallback.
     co2_price : EUR/t inside the corridor; default ``corridor_co2_price`` (0)
     include_committed : add committed / under-construction projects online by ``year``
+    include_announced : also add announced (not firm) pipeline projects online by ``year``
     respect_earliest_year : drop candidate links whose ``earliest_year`` is later than ``year``
+        (default True: e.g. no Black Sea cable before 2032)
     market_price_year : data year of the EU prices (2023, 2024 or 2025; default 2024)
     harmonise_currency : bring all money to EUR of ``currency_base_year`` (default True)
+    finance : cost-of-capital case of the candidates, ``low``, ``central`` or ``high``
+        (``cost_of_capital.csv`` per country and asset class, :mod:`silkgrid.data.finance`)
+    grant_share : share of the sea cables' investment paid by grants, 0..1; default
+        ``sea_cable_grant_share`` (0; the Black Sea project expects 30-50 %, up to 75 %)
+    build_limits : add ``policies.build_limits`` from ``build_rates.csv`` (:mod:`silkgrid.data.limits`)
 
     Returns
     -------
@@ -263,13 +270,20 @@ def build_corridor_scenario(year: int = 2030, weather_year: int = 1, resolution:
     money = _Money(params, harmonise_currency)
     tech = technology_values(year, dataset, harmonise_currency=harmonise_currency)
     nodes = _nodes(dataset)
-    units = existing_units(year, dataset, include_committed=include_committed)
-    records = node_records(year, dataset, include_committed=include_committed)
-    required = required_profile_columns(year, dataset, include_committed=include_committed)
+    fleet = {"include_committed": include_committed, "include_announced": include_announced}
+    units = existing_units(year, dataset, **fleet)
+    records = node_records(year, dataset, **fleet)
+    required = required_profile_columns(year, dataset, **fleet)
     prof = _get_profiles(profiles, records, weather_year, year, required)
     index = _time_index(prof, year)
     col = {c: prof[c].to_numpy(dtype=float) for c in required}
     rate = float(discount_rate if discount_rate is not None else params["discount_rate"])
+    uniform = None if discount_rate is None else rate  # one rate everywhere replaces the table
+    if finance not in FINANCE_CASES:
+        raise CorridorDataError(f"finance case '{finance}' is unknown; choose one of {', '.join(FINANCE_CASES)}")
+    grant_share = params["sea_cable_grant_share"] if grant_share is None else grant_share
+    if isinstance(grant_share, bool) or not 0.0 <= float(grant_share) <= 1.0:
+        raise CorridorDataError(f"grant_share must be a fraction between 0 and 1, got {grant_share!r}")
 
     # --- carriers and technologies --------------------------------------------------------
     carriers = [
@@ -283,7 +297,9 @@ def build_corridor_scenario(year: int = 2030, weather_year: int = 1, resolution:
 
     def gen_tech(tid: str, carrier: str, src: str, *, efficiency: bool = False) -> dict:
         t = tech[src]
-        out = {"id": tid, "carrier": carrier, "capex_eur_per_kw": t.get("investment", 0.0),
+        # regional capex (capex_calibration.csv); fixed O&M stays at technology-data's EUR/kW/yr
+        factor = regional_capex_factor(src, dataset) if src in ("onwind", "solar_fixed", "solar_tracking") else 1.0
+        out = {"id": tid, "carrier": carrier, "capex_eur_per_kw": t.get("investment", 0.0) * factor,
                "fixed_om_eur_per_kw_yr": t.get("FOM", 0.0) / 100.0 * t.get("investment", 0.0),
                "variable_om_eur_per_mwh": t.get("VOM", 0.0), "lifetime_years": t.get("lifetime", 25.0)}
         if efficiency:
@@ -311,6 +327,7 @@ def build_corridor_scenario(year: int = 2030, weather_year: int = 1, resolution:
     inflow_mwh, reservoir_mwh = _hydro_split(units, dataset)
     hydro_cap = units[units["technology"].isin(["hydro_reservoir", "ror"])].groupby("node")["capacity_mw"].sum()
     inflow = {n: _scaled(col[f"inflow_{n}"], e * len(index) / 8760.0) for n, e in inflow_mwh.items()}
+    thermal = thermal_profiles(units, index, dataset)  # availability and CHP must-run per unit of capacity
     costs = tables["country_costs"]
     overrides = {(r.country, r.technology): float(r.value) * money(r.currency_year)
                  for r in costs[costs["parameter"] == "variable_cost"].itertuples()}
@@ -337,42 +354,38 @@ def build_corridor_scenario(year: int = 2030, weather_year: int = 1, resolution:
             g["availability"] = col[f"{RENEWABLE_PROFILE[u.technology]}_{u.node}"]
         elif u.technology == "ror":
             g["availability"] = np.minimum(inflow[u.node] / hydro_cap[u.node], 1.0)
+        elif u.id in thermal:
+            g["availability"], g["min_output"] = thermal[u.id]
         if (country, u.technology) in overrides:
             g["variable_cost_eur_per_mwh"] = overrides[(country, u.technology)]
         generators.append(g)
 
-    # --- candidates ---------------------------------------------------------------------------
-    pot = tables["potentials"]
+    # --- candidates: finite potentials (potentials.csv, silkgrid.data.limits), own cost of capital ---
+    potentials = potential_table(dataset).set_index(["node", "technology"])["max_capacity_mw"]
     for n in nodes.itertuples():
         if n.role not in ("domestic", "offshore"):
             continue
-        own = pot[pot["node"] == n.id]
-        default = pot[pot["node"] == "*"] if n.role == "domestic" else pot.iloc[0:0]
-        rows = {r.technology: r for r in default.itertuples()}
-        rows.update({r.technology: r for r in own.itertuples()})
-        for t in GENERATOR_TECHS:
-            if t not in rows:
-                continue
+        for t in (GENERATOR_TECHS if n.role == "domestic" else OFFSHORE_TECHS):
             existing = units[(units["node"] == n.id) & (units["technology"] == t)]["capacity_mw"].sum()
-            limit = rows[t].max_capacity_mw
-            g = {"id": f"{n.id}_{t}_new", "node": n.id, "technology": t, "extendable": True}
-            if not pd.isna(limit):
-                room = float(limit) - float(existing)
-                if room <= 0:
-                    continue
-                g["max_capacity_mw"] = room
+            room = float(potentials[(n.id, t)]) - float(existing)
+            if room <= 0:
+                continue
+            g = {"id": f"{n.id}_{t}_new", "node": n.id, "technology": t, "extendable": True,
+                 "max_capacity_mw": room,
+                 "discount_rate": uniform if uniform is not None else generator_rate(n.id, t, finance, dataset)}
             if t in RENEWABLE_PROFILE:
                 g["availability"] = col[f"{RENEWABLE_PROFILE[t]}_{n.id}"]
             generators.append(g)
-        if n.role == "domestic" and ("battery" in rows or n.id in battery_existing):
+        if n.role == "domestic":
             p, e = battery_existing.get(n.id, [0.0, 0.0])
             b = {"id": f"{n.id}_battery", "node": n.id, "technology": "battery",
                  "power_capacity_mw": p, "energy_capacity_mwh": e,
                  "efficiency_charge": inv["efficiency"], "efficiency_discharge": inv["efficiency"]}
-            if "battery" in rows:
-                b["extendable_power"] = b["extendable_energy"] = True
-                if not pd.isna(rows["battery"].max_capacity_mw):
-                    b["max_power_capacity_mw"] = float(rows["battery"].max_capacity_mw)
+            if potentials[(n.id, "battery")] > p:
+                b.update({"extendable_power": True, "extendable_energy": True,
+                          "max_power_capacity_mw": float(potentials[(n.id, "battery")]),
+                          "discount_rate": uniform if uniform is not None
+                          else generator_rate(n.id, "battery", finance, dataset)})
             storage.append(b)
 
     # --- links, loads, markets -----------------------------------------------------------------
@@ -384,20 +397,32 @@ def build_corridor_scenario(year: int = 2030, weather_year: int = 1, resolution:
         if r["status"] == "existing":
             ln["capacity_mw"] = float(r["capacity_mw"])
         else:
+            if pd.isna(r["max_capacity_mw"]):
+                raise CorridorDataError(f"links.csv [{r['id']}]: a candidate link needs a finite max_capacity_mw")
             ln.update({"extendable": True, "capex_eur_per_mw": float(r["capex_eur_per_mw"]),
                        "capex_eur_per_mw_km": float(r["capex_eur_per_mw_km"]),
                        "fixed_om_pct_per_yr": float(r["fixed_om_pct_per_yr"]),
-                       "lifetime_years": float(r["lifetime_years"])})
-            if not pd.isna(r["max_capacity_mw"]):
-                ln["max_capacity_mw"] = float(r["max_capacity_mw"])
+                       "lifetime_years": float(r["lifetime_years"]), "max_capacity_mw": float(r["max_capacity_mw"]),
+                       "discount_rate": uniform if uniform is not None
+                       else link_rate(r["from_node"], r["to_node"], r["kind"], finance, dataset)})
+            if r["kind"] == "hvdc_submarine" and grant_share:
+                ln["grant_share"] = float(grant_share)
         links.append(ln)
     demand = node_demand_mwh(year, dataset)
     loads = [{"id": f"{n}_load", "node": n, "demand_mw": _scaled(col[f"demand_{n}"], e * len(index) / 8760.0)}
              for n, e in demand.items()]
     prices = market_prices(index, dataset, price_year=market_price_year, harmonise_currency=harmonise_currency)
+    depth = market_depth_steps(dataset)
     markets = [{"id": f"{m.node}_market", "node": m.node, "price_eur_per_mwh": prices[m.node],
-                "export_capacity_mw": float(m.capacity_export_mw), "import_capacity_mw": float(m.capacity_import_mw)}
+                "export_capacity_mw": float(m.capacity_export_mw), "import_capacity_mw": float(m.capacity_import_mw),
+                "depth_steps": depth.get(str(m.node), [])}
                for m in tables["markets"].itertuples()]
+    policies: dict[str, Any] = {"co2_price_eur_per_t": float(co2_price if co2_price is not None
+                                                             else params["corridor_co2_price"])}
+    if build_limits:  # achieved build rates x years, less the named pipeline (silkgrid.data.limits)
+        candidate_techs = ({g["technology"] for g in generators if g.get("extendable")}
+                           | {s["technology"] for s in storage if s.get("extendable_power")})
+        policies["build_limits"] = build_limit_policies(year, units, candidate_techs, dataset)
 
     node_list = [{"id": n.id, "name": n.name, "country": n.country, "lat": float(n.lat), "lon": float(n.lon)}
                  for n in nodes.itertuples()]
@@ -415,8 +440,7 @@ def build_corridor_scenario(year: int = 2030, weather_year: int = 1, resolution:
                  "resolution": resolution, "annualise": True},
         "nodes": node_list, "carriers": carriers, "technologies": technologies,
         "generators": generators, "storage": storage, "links": links, "loads": loads, "markets": markets,
-        "policies": {"co2_price_eur_per_t": float(co2_price if co2_price is not None
-                                                  else params["corridor_co2_price"])},
+        "policies": policies,
         # export path, EU nodes and markets, web knobs, CBAM default factors (meta.yaml + emission_factors.csv)
         "corridor": corridor_section(dataset),
     }

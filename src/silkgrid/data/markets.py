@@ -1,4 +1,4 @@
-"""Hourly prices of the external markets of a data set (sourced monthly or annual means)."""
+"""External markets of a data set: hourly prices (sourced monthly or annual means) and depth steps."""
 
 from __future__ import annotations
 
@@ -51,4 +51,30 @@ def market_prices(index: pd.DatetimeIndex, dataset: str | Path = "corridor", *, 
         else:
             raise CorridorDataError(f"market {m.node}: unknown price_basis '{m.price_basis}'")
         out[str(m.node)] = price
+    return out
+
+
+def market_depth_steps(dataset: str | Path = "corridor") -> dict[str, list[dict[str, float]]]:
+    """Price-quantity steps of every market node with rows in ``market_depth.csv`` (``Market.depth_steps``).
+
+    Block size = ``share_of_average_load`` × the market's average load (its latest
+    ``annual_demand`` in ``demand.csv`` / 8,760 h), MW; offsets in EUR/MWh, in step order.
+    Capacity beyond the listed blocks trades at the last offset (the model's rule).
+    """
+    tables = _tables(dataset)
+    depth = tables.get("market_depth")
+    if depth is None or depth.empty:
+        return {}
+    demand = tables["demand"]
+    out: dict[str, list[dict[str, float]]] = {}
+    for node, rows in depth.sort_values(["node", "step"]).groupby("node"):
+        pts = demand[(demand["area"] == node) & (demand["parameter"] == "annual_demand")].sort_values("year")
+        if pts.empty:
+            raise CorridorDataError(f"market_depth.csv: market {node} has no annual_demand in demand.csv")
+        average_mw = float(pts["value"].iloc[-1]) * 1e6 / 8760.0
+        offsets = rows["price_offset_eur_per_mwh"].to_numpy(float)
+        if (np.diff(offsets) < 0).any():
+            raise CorridorDataError(f"market_depth.csv: the offsets of market {node} decrease from one step to the next")
+        out[str(node)] = [{"mw": float(s) * average_mw, "price_offset_eur_per_mwh": float(o)}
+                          for s, o in zip(rows["share_of_average_load"], offsets)]
     return out

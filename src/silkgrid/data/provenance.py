@@ -43,6 +43,10 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "demand": ("area", "parameter", "year"), "hydro": ("country",), "markets": ("node",),
     "market_prices_monthly": ("node", "year", "month"), "parameters": ("parameter",),
     "country_costs": ("country", "technology", "parameter"), "emission_factors": ("country", "metric"),
+    "thermal_fleet": ("area",), "fleet_statistics": ("country", "metric", "year"), "kz_oblast_demand": ("region",),
+    "build_rates": ("country", "group", "from_year"), "cost_of_capital": ("country", "asset_class", "case"),
+    "capex_calibration": ("project",), "market_depth": ("node", "step"),
+    "cost_validation": ("country", "project", "metric"),
 }
 
 

@@ -16,8 +16,10 @@ import pandas as pd
 from silkgrid.core.errors import SilkGridError
 from silkgrid.data.provenance import dataset_dir, load_tables
 
-#: Years with technology data.
+#: Years with technology data (the data points; years in between are interpolated linearly).
 YEARS = (2030, 2040, 2050)
+#: First and last scenario year the builder accepts.
+YEAR_RANGE = (YEARS[0], YEARS[-1])
 
 
 class CorridorDataError(SilkGridError, ValueError):
@@ -54,8 +56,11 @@ class _Money:
 
 
 def _check_year(year: int) -> int:
-    if year not in YEARS:
-        raise CorridorDataError(f"year {year} has no technology data; choose one of {', '.join(map(str, YEARS))}")
+    """``year`` as an int if it is a whole year in :data:`YEAR_RANGE`, else a :class:`CorridorDataError`."""
+    lo, hi = YEAR_RANGE
+    if isinstance(year, bool) or not isinstance(year, (int, float)) or int(year) != year or not lo <= year <= hi:
+        raise CorridorDataError(f"year {year!r} is outside the technology data; choose a whole year from {lo} to "
+                                f"{hi} (data points {', '.join(map(str, YEARS))}, linear in between)")
     return int(year)
 
 
@@ -65,18 +70,30 @@ def technology_values(year: int = 2030, dataset: str | Path = "corridor", *,
 
     Parameters are as in technology-data (``investment``, ``FOM`` in %/yr, ``VOM``,
     ``efficiency``, ``lifetime``, ``fuel``, ``CO2 intensity``), units as in
-    ``technologies.csv``.
+    ``technologies.csv``.  Between the data years (:data:`YEARS`) every value is linear in the
+    year, after each row is brought to the base currency year (2035 = the mean of 2030 and 2040).
     """
     year = _check_year(year)
     money = _Money(parameters(dataset), harmonise_currency)
     df = _tables(dataset)["technologies"]
-    df = df[df["year"] == year]
+    lower = max(y for y in YEARS if y <= year)
+    upper = min(y for y in YEARS if y >= year)
+    weight = 0.0 if upper == lower else (year - lower) / (upper - lower)
+    points: dict[int, dict[tuple[str, str], float]] = {}
+    for y in {lower, upper}:
+        vals = points.setdefault(y, {})
+        for r in df[df["year"] == y].itertuples():
+            value = float(r.value)
+            if r.parameter in ("investment", "VOM", "fuel"):
+                value *= money(r.currency_year)
+            vals[(str(r.technology), str(r.parameter))] = value
+    missing = sorted(set(points[lower]) ^ set(points[upper]))
+    if missing:
+        raise CorridorDataError(f"technologies.csv: {missing[0][0]} {missing[0][1]} has a value in only one of "
+                                f"{lower} and {upper}; cannot interpolate {year}")
     out: dict[str, dict[str, float]] = {}
-    for r in df.itertuples():
-        value = float(r.value)
-        if r.parameter in ("investment", "VOM", "fuel"):
-            value *= money(r.currency_year)
-        out.setdefault(str(r.technology), {})[str(r.parameter)] = value
+    for key, a in points[lower].items():
+        out.setdefault(key[0], {})[key[1]] = a + weight * (points[upper][key] - a)
     return out
 
 

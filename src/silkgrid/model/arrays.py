@@ -83,6 +83,10 @@ class NetworkArrays:
     market_price: np.ndarray  #: (M, T) MEUR/GWh
     market_export_cap: np.ndarray  #: GW
     market_import_cap: np.ndarray
+    market_block_market: np.ndarray  #: market of each depth block (B,)
+    market_block_sell_cap: np.ndarray  #: GW per block
+    market_block_buy_cap: np.ndarray
+    market_block_offset: np.ndarray  #: MEUR/GWh below (sales) / above (purchases) the price
     # policies (LP units): components/co2.py, renewable_share.py, firm_exports.py
     co2_price: float  #: MEUR/kt
     co2_cap: float | None  #: kt/yr

@@ -30,7 +30,8 @@ e.g. ``onwind_KZ_N``, ``solar_fixed_UZ_W``, ``solar_tracking_UZ_W``, ``offwind_A
 ``annual_demand_mwh`` / ``hydro_inflow_mwh``.
 
 Modules: :mod:`.solar`, :mod:`.wind`, :mod:`.demand`, :mod:`.hydro` (one function per model
-step), :mod:`.climate` (data access), :mod:`.corridor`, :mod:`.cache`, :mod:`.validate`,
+step), :mod:`.climate` (data access), :mod:`.corridor`, :mod:`.cache`, :mod:`.validate` and
+:mod:`.plants` (reference plants, calibration/validation split), :mod:`.weather_years` (seed representativeness),
 :mod:`.era5` (optional reader of ERA5-style netCDF cutouts). Method and validation:
 ``docs/profiles.md``.
 """

@@ -1,22 +1,22 @@
 """Check the default profiles against reported plant yields and national demand statistics.
 
-:func:`validate_plants` puts the modelled annual capacity factor of named reference plants
-(``/work/shared/domain-facts.md`` §3.2, coordinates and technology as far as sourced) next to
-the reported value; :func:`validate_demand` compares modelled national demand and peak with
-the statistics of domain-facts §2. Wind capacity factors are averaged over several synthetic
-weather years (the synthetic years differ by ±5–10 %, like real ones: Ereymentau made 35.9 %
-in 2016 and 42.2 % in 2017).
+:func:`validate_plants` puts the modelled annual capacity factor of the reference plants of
+:mod:`silkgrid.profiles.plants` (each labelled ``calibration`` or ``validation``) next to the
+reported value; :func:`plant_error_statistics` summarises the errors (mean absolute error and
+bias, wind and solar, calibration and validation apart); :func:`validate_demand` compares
+modelled national demand and peak with the statistics of domain-facts §2. Wind capacity
+factors are averaged over several synthetic weather years (single years differ by about ±8 %,
+like real ones: Ereymentau made 35.9 % in 2016 and 42.2 % in 2017).
 
 Rules: a plant is modelled with the defaults at its coordinates. Where a sourced site fact
-exists (tracker, DC/AC, hub height, mast wind speed) it is used and named. Where the defaults
-miss the reported value by more than 15 %, the plant gets a **calibrated** site class whose
-target is the reported figure; the table then says ``calibrated=True`` and shows the default
-result as well.
+exists (tracker, DC/AC, hub height, mast wind speed) it is used and named. A reported yield
+sets a model input only for a ``calibration`` plant; ``validation`` plants are compared and
+nothing else, and a miss is reported, not fitted away (see :mod:`silkgrid.profiles.plants`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -25,89 +25,19 @@ import pandas as pd
 from silkgrid.profiles import solar as _solar
 from silkgrid.profiles import wind as _wind
 from silkgrid.profiles.demand import demand_profile
+from silkgrid.profiles.plants import CALIBRATION, REFERENCE_PLANTS, VALIDATION, ReferencePlant
+from silkgrid.profiles.weather_years import long_run_wind_cf
+
+__all__ = ["CALIBRATION", "DEFAULT_WEATHER_YEARS", "DEMAND_STATISTICS", "REFERENCE_PLANTS", "VALIDATION",
+           "ReferencePlant", "plant_error_statistics", "validate_demand", "validate_plants", "validation_markdown"]
 
 DEFAULT_WEATHER_YEARS = (1, 2, 3, 4, 5)
 
 
-@dataclass(frozen=True)
-class ReferencePlant:
-    """A plant with a reported annual yield.
-
-    ``site`` holds :class:`~silkgrid.profiles.solar.PVSystem` fields (PV) or a wind ``site_class``
-    name plus :class:`~silkgrid.profiles.wind.WindSiteClass` fields (wind).
-    """
-
-    name: str
-    country: str
-    technology: str  # "solar_fixed", "solar_tracking" or "onwind"
-    capacity_mw: float
-    lat: float
-    lon: float
-    coordinates: str
-    reported_cf: float
-    reported_range: tuple[float, float]
-    source: str
-    status: str
-    site: dict[str, Any] = field(default_factory=dict)
-    calibrated: bool = False
-    note: str = ""
-
-
-REFERENCE_PLANTS: tuple[ReferencePlant, ...] = (
-    ReferencePlant(
-        "Nur Navoi PV", "UZ", "solar_tracking", 100, 40.14, 65.36,
-        "Karmana district centre (plant coordinates not published); approximate",
-        0.297, (0.288, 0.297), "252-260 GWh/yr announced (trend.az 3404242: 260; offline-data.md §1.2: 252-260; "
-        "domain-facts §3.2 ⚠️)", "operating 2021",
-        note="Mounting not published: single-axis tracker ASSUMED (Masdar's 2023 Samarkand/Jizzakh plants "
-             "use TrinaTracker single-axis trackers, ippjournal.com); fixed tilt would give ~24 %. MW basis "
-             "probably AC with DC oversizing (DC/AC 1.25 default)."),
-    ReferencePlant(
-        "Garadagh PV", "AZ", "solar_tracking", 230, 40.01, 49.33,
-        "9 km north-west of Alat (focustechnica.com, 2022); approximate",
-        0.248, (0.248, 0.248), "500 GWh/yr, 1 TWh in ~2 years confirmed (timesca.com; caliber.az)", "operating 2023",
-        site={"dc_ac_ratio": 1.2},
-        note="Single-axis trackers and >500,000 bifacial 545-550 W panels (trend.az 3748943) -> >=273 MWp "
-             "on 230 MW, DC/AC 1.2. Modelled monofacial (bifacial rear gain ignored, conservative)."),
-    ReferencePlant(
-        "Ereymentau WPP-1", "KZ", "onwind", 45, 51.596, 73.080,
-        "pypsa-earth custom_powerplants.KZ.csv@082b56e",
-        0.390, (0.359, 0.422), "141.6 / 166.4 GWh in 2016 / 2017 (Kazinform, offline-data.md §2.2)",
-        "operating (measured output)"),
-    ReferencePlant(
-        "Zhanatas wind", "KZ", "onwind", 100, 43.57, 69.75,
-        "Zhanatas town, Zhambyl (plant coordinates not published); approximate",
-        0.382, (0.364, 0.400), "319-350 GWh/yr (people.cn 2020; powerchina.cn 2019)", "operating 2021"),
-    ReferencePlant(
-        "Khizi-Absheron wind", "AZ", "onwind", 240, 40.85, 49.35,
-        "between the Khizi coast and Absheron (162.5 + 78 MW); approximate",
-        0.476, (0.476, 0.476), "~1.0 TWh/yr (caspiannews.com 2024)", "operating 2026",
-        site={"site_class": "absheron_coast"},
-        note="GLDAS cells here are mountainous (4.2 m/s RMS): default 37 %. Site class 'absheron_coast' uses "
-             "the Absheron mast means (7.9-8.1 m/s at 30-40 m, azpromo.az, domain-facts §3.1 ⚠️), not the CF."),
-    ReferencePlant(
-        "Bash wind", "UZ", "onwind", 500, 40.70, 64.45,
-        "east/north-east of Lake Ayakagitma, ~30 km west of Kokcha, Gijduvan district (nsenergybusiness.com); "
-        "approximate",
-        0.377, (0.377, 0.377), ">1,650 GWh/yr (astanatimes.com 2023)", "operating 2025",
-        site={"hub_height": 100.0},
-        note="Envision 6.5 MW turbines on 100 m towers (evwind.es 2024): hub height 100 m."),
-    ReferencePlant(
-        "Kungrad wind", "UZ", "onwind", 1500, 43.07, 58.90,
-        "Kungrad town (the farm's site in the district is not published); approximate",
-        0.396, (0.396, 0.396), "5.2 TWh/yr announced (famagusta-gazette.com 2023)", "announced (COD 2026-27)",
-        site={"site_class": "kungrad_calibrated"}, calibrated=True,
-        note="Default (GLDAS at the town) gives 28.5 %, 28 % low: CALIBRATED mean speed 7.45 m/s at 110 m, "
-             "target = the announced 39.6 %."),
-    ReferencePlant(
-        "Abai-1 wind (Ayagoz)", "KZ", "onwind", 100, 47.96, 80.44,
-        "Ayagoz town (plant coordinates not published); approximate",
-        0.342, (0.342, 0.342), "~300 GWh/yr (inform.kz 2024)", "operating 2024"),
-    ReferencePlant(
-        "Arshaly wind", "KZ", "onwind", 100, 50.83, 72.17,
-        "Arshaly village, Akmola (plant coordinates not published); approximate",
-        0.342, (0.342, 0.342), "300 GWh/yr (kazakh-tv.kz)", "operating"),
-)
+def _wind_site(site: dict[str, Any]) -> _wind.WindSiteClass:
+    over = dict(site)
+    base = _wind.SITE_CLASSES[over.pop("site_class")] if "site_class" in over else _wind.ONSHORE
+    return base.with_overrides(**over)
 
 
 def _plant_cf(plant: ReferencePlant, site: dict[str, Any], weather_years) -> float:
@@ -115,9 +45,7 @@ def _plant_cf(plant: ReferencePlant, site: dict[str, Any], weather_years) -> flo
         system = _solar.PVSystem(tracking=plant.technology == "solar_tracking", **site)
         weather = [_solar.site_weather(plant.lat, plant.lon, year=2030, weather_year=y) for y in weather_years]
         return float(np.mean([_solar.pv_ac_capacity_factor(w, system).mean() for w in weather]))
-    over = dict(site)
-    base = _wind.SITE_CLASSES[over.pop("site_class")] if "site_class" in over else _wind.ONSHORE
-    wsite = base.with_overrides(**over)
+    wsite = _wind_site(site)
     return float(np.mean([_wind.wind_cf(plant.lat, plant.lon, year=2030, weather_year=y, site=wsite).mean()
                           for y in weather_years]))
 
@@ -126,25 +54,65 @@ def validate_plants(weather_years: tuple[int, ...] = DEFAULT_WEATHER_YEARS,
                     plants: tuple[ReferencePlant, ...] = REFERENCE_PLANTS) -> pd.DataFrame:
     """Modelled vs reported annual capacity factor of the reference plants.
 
-    Columns: ``name, country, technology, capacity_mw, lat, lon, reported_cf, reported_low,
-    reported_high, cf_default`` (defaults at the coordinates), ``cf_model`` (with the plant's
-    documented site facts or calibration), ``rel_error`` (cf_model / reported − 1),
-    ``calibrated``, ``site``, ``coordinates``, ``source``, ``status``, ``note``.
+    Columns: ``name, country, node, technology, capacity_mw, lat, lon, role`` (``calibration``
+    or ``validation``), ``reported_cf, reported_low, reported_high, cf_default`` (defaults at
+    the coordinates), ``cf_model`` (with the plant's documented site facts or calibration),
+    ``error_pp`` (cf_model − reported, percentage points), ``rel_error`` (cf_model / reported − 1),
+    ``cf_long_run`` (the same site's climatological mean,
+    :func:`~silkgrid.profiles.weather_years.long_run_wind_cf`; PV: = cf_model),
+    ``rel_error_long_run``, ``calibrated``, ``site``, ``coordinates``, ``reported``, ``source_id``,
+    ``status``, ``note``. Capacity factors are fractions [-]. Wind: mean of ``weather_years``;
+    PV: of the first two (PV months are rescaled to the MERRA-2 means, so PV years differ by < 1 %).
     """
     rows = []
-    solar_years = weather_years[:2]  # PV months are rescaled to MERRA-2 means: years differ < 1 %
+    solar_years = weather_years[:2]
     for p in plants:
         years = solar_years if p.technology.startswith("solar") else weather_years
         default = _plant_cf(p, {}, years)
         model = _plant_cf(p, p.site, years) if p.site else default
+        long_run = model if p.technology.startswith("solar") else long_run_wind_cf(p.lat, p.lon, _wind_site(p.site))
         rows.append({
-            "name": p.name, "country": p.country, "technology": p.technology, "capacity_mw": p.capacity_mw,
-            "lat": p.lat, "lon": p.lon, "reported_cf": p.reported_cf, "reported_low": p.reported_range[0],
+            "name": p.name, "country": p.country, "node": p.node, "technology": p.technology,
+            "capacity_mw": p.capacity_mw, "lat": p.lat, "lon": p.lon, "role": p.role,
+            "reported_cf": p.reported_cf, "reported_low": p.reported_range[0],
             "reported_high": p.reported_range[1], "cf_default": default, "cf_model": model,
-            "rel_error": model / p.reported_cf - 1.0, "calibrated": p.calibrated,
-            "site": ", ".join(f"{k}={v}" for k, v in p.site.items()) or "defaults",
-            "coordinates": p.coordinates, "source": p.source, "status": p.status, "note": p.note,
+            "error_pp": 100.0 * (model - p.reported_cf), "rel_error": model / p.reported_cf - 1.0,
+            "cf_long_run": long_run, "rel_error_long_run": long_run / p.reported_cf - 1.0,
+            "calibrated": p.calibrated, "site": ", ".join(f"{k}={v}" for k, v in p.site.items()) or "defaults",
+            "coordinates": p.coordinates, "reported": p.reported, "source_id": p.source_id, "status": p.status,
+            "note": p.note,
         })
+    return pd.DataFrame(rows)
+
+
+def plant_error_statistics(plants: pd.DataFrame) -> pd.DataFrame:
+    """Mean absolute error and bias of modelled vs reported CF, per technology family and role.
+
+    ``plants`` is a :func:`validate_plants` table. One row per (``family``: wind or solar,
+    ``role``) that has plants, then ``all`` rows per role. Columns: ``family, role, n``,
+    ``mae_pp`` and ``bias_pp`` (mean |cf_model − reported| and mean (cf_model − reported),
+    percentage points of CF), ``mae_rel`` and ``bias_rel`` (the same on ``rel_error``, [-]),
+    ``mae_long_run_pp`` and ``bias_long_run_pp`` (with the long-run CF instead of the mean of
+    the weather years: the like-for-like comparison with announced P50-type yields),
+    ``mae_default_pp`` (MAE of the plain defaults, without site facts), ``plants``.
+    """
+    df = plants.assign(family=np.where(plants["technology"].str.startswith("solar"), "solar", "wind"))
+    rows = []
+    for family in ("wind", "solar", "all"):
+        for role in (VALIDATION, CALIBRATION):
+            sel = df[(df["role"] == role) & ((df["family"] == family) | (family == "all"))]
+            if sel.empty:
+                continue
+            err = sel["cf_model"] - sel["reported_cf"]
+            err_lr = sel["cf_long_run"] - sel["reported_cf"]
+            rows.append({
+                "family": family, "role": role, "n": len(sel),
+                "mae_pp": 100.0 * float(err.abs().mean()), "bias_pp": 100.0 * float(err.mean()),
+                "mae_rel": float(sel["rel_error"].abs().mean()), "bias_rel": float(sel["rel_error"].mean()),
+                "mae_long_run_pp": 100.0 * float(err_lr.abs().mean()), "bias_long_run_pp": 100.0 * float(err_lr.mean()),
+                "mae_default_pp": 100.0 * float((sel["cf_default"] - sel["reported_cf"]).abs().mean()),
+                "plants": ", ".join(sel["name"]),
+            })
     return pd.DataFrame(rows)
 
 
@@ -216,16 +184,25 @@ def validate_demand(weather_year: int = 1, year: int = 2030,
 
 
 def validation_markdown(plants: pd.DataFrame | None = None, demand: pd.DataFrame | None = None) -> str:
-    """Both validation tables as Markdown (for docs/profiles.md)."""
+    """The plant table, its error statistics and the demand table as Markdown (for docs/profiles.md)."""
     plants = validate_plants() if plants is None else plants
     demand = validate_demand() if demand is None else demand
-    lines = ["| Plant | Tech | Reported CF | Default model | Model (site facts) | Rel. error | Calibrated | Site |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = ["| Plant | Node | Tech | Role | Reported CF | Default model | Model (site facts) | Error | "
+             "Long-run model | Error (long run) | Site |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in plants.itertuples():
         rep = (f"{r.reported_cf:.1%}" if r.reported_low == r.reported_high
                else f"{r.reported_cf:.1%} ({r.reported_low:.1%}–{r.reported_high:.1%})")
-        lines.append(f"| {r.name} | {r.technology} | {rep} | {r.cf_default:.1%} | {r.cf_model:.1%} | "
-                     f"{r.rel_error:+.1%} | {'yes' if r.calibrated else 'no'} | {r.site} |")
+        lines.append(f"| {r.name} | {r.node} | {r.technology} | {r.role} | {rep} | {r.cf_default:.1%} | "
+                     f"{r.cf_model:.1%} | {r.error_pp:+.1f} pp ({r.rel_error:+.1%}) | {r.cf_long_run:.1%} | "
+                     f"{r.rel_error_long_run:+.1%} | {r.site} |")
+    lines += ["", "| Family | Role | n | MAE (pp) | Bias (pp) | MAE (rel.) | Bias (rel.) | MAE, long run (pp) | "
+              "Bias, long run (pp) | MAE, plain defaults (pp) |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in plant_error_statistics(plants).itertuples():
+        lines.append(f"| {r.family} | {r.role} | {r.n} | {r.mae_pp:.1f} | {r.bias_pp:+.1f} | {r.mae_rel:.1%} | "
+                     f"{r.bias_rel:+.1%} | {r.mae_long_run_pp:.1f} | {r.bias_long_run_pp:+.1f} | "
+                     f"{r.mae_default_pp:.1f} |")
     lines += ["", "| Country | Annual reported (TWh) | Annual model (TWh) | Peak reported (MW) | Peak model (MW) | "
               "Peak season reported / model (month) | Max-day / mean | Load factor |",
               "|---|---|---|---|---|---|---|---|"]

@@ -19,7 +19,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from silkgrid.analysis import cbam_cost, cost_components, export_path, hourly_matching, matching_shares
+from silkgrid.analysis import (cost_components, delivered_cost, matching_shares, trace_flows, traced_cbam,
+                               traced_matching)
 from silkgrid.analysis.costs import COMPONENTS
 from silkgrid.core.errors import SilkGridError
 from silkgrid.report.formatting import fmt_energy, fmt_eur
@@ -28,7 +29,8 @@ from silkgrid.report.svg import NODE_COLOURS, Frame, colour_map, esc, legend, ni
 from silkgrid.results import Result
 
 __all__ = ["map_panel", "capacity_panel", "dispatch_panel", "storage_panel", "price_panel", "export_panel",
-           "cbam_panel", "cost_panel", "provenance_panel", "capacity_by_node", "week_slice", "n_weeks", "dispatch",
+           "delivered_cost_html", "cbam_panel",
+           "cost_panel", "provenance_panel", "capacity_by_node", "week_slice", "n_weeks", "dispatch",
            "price_duration", "cost_table", "scenario_note", "solver_text", "NEGLIGIBLE_MWH"]
 
 #: Exports below this (MWh/yr) are solver round-off: no matched share is shown for them.
@@ -287,7 +289,35 @@ def export_panel(result: Result) -> str:
                         f'<rect class="bar" x="{fr.ml}" y="{y + 12}" width="{num(fr.x(r.bought_mwh / 1e3) - fr.ml)}" '
                         f'height="8" fill="#9aa3ad"><title>bought {fmt_energy(r.bought_mwh)}</title></rect>')
     return (fr.svg() + "<table><tr><th>market</th><th>node</th><th>sold (export)</th><th>bought (import)</th>"
-            f"<th>net revenue per year</th></tr>{rows}</table>")
+            f"<th>net revenue per year</th></tr>{rows}</table>" + delivered_cost_html(result))
+
+
+def _mix(mix: dict) -> str:
+    items = sorted(mix.items(), key=lambda kv: -kv[1])
+    return ", ".join(f"{esc(k)} {v:.0%}" for k, v in items if v >= 0.005) or "-"
+
+
+def delivered_cost_html(result: Result) -> str:
+    """The traced delivered cost at the EU landing point: figure, segment split and origin mix."""
+    scenario = result.scenario
+    if scenario is None:
+        return f"<p class='warn'>Delivered cost not computed: {esc(scenario_note(result))}.</p>"
+    try:
+        dc = delivered_cost(result, scenario)
+    except SilkGridError as exc:
+        return f"<p class='warn'>Delivered cost not computed: {esc(exc)}.</p>"
+    if not dc["destinations"] or dc["delivered_mwh"] < NEGLIGIBLE_MWH:
+        return "<p class='note'>Delivered cost: nothing lands in the EU nodes (corridor.eu_nodes).</p>"
+    segs = "".join(f"<tr><td>{esc(k)}</td><td>{v:,.1f}</td><td>{dc['segments_eur'][k] / 1e6:,.1f}</td></tr>"
+                   for k, v in dc["segments_eur_per_mwh"].items())
+    return (f"<p><b>Delivered cost at the landing point ({esc(', '.join(dc['landing_nodes']))}): "
+            f"{dc['delivered_cost_eur_per_mwh']:,.1f} EUR/MWh</b> on {fmt_energy(dc['delivered_mwh'])} per year "
+            f"landed, costed from the traced origin of the energy (proportional sharing).</p>"
+            f"<p>Origin by country: {_mix(dc['origin_by_country'])}.<br>Origin by technology: "
+            f"{_mix(dc['origin_by_technology'])}.</p><table><tr><th>segment</th><th>EUR/MWh</th>"
+            f"<th>M EUR per year</th></tr>{segs}</table><p class='note'>generation: the producers' cost per MWh "
+            "(capex annuity of new capacity, O&amp;M, fuel, CO2); losses: the energy lost on the way at that "
+            "cost; each link: its yearly cost x its share of the link's energy. See docs/analysis.md.</p>")
 
 
 def _share(x: float, exported: float) -> str:
@@ -295,29 +325,36 @@ def _share(x: float, exported: float) -> str:
 
 
 def cbam_panel(result: Result) -> str:
-    """CBAM hourly matching of ``result.scenario``'s export path: matched share, certificate
-    cost, monthly shares and a daily chart; a warning saying why where it cannot be computed."""
+    """CBAM of the energy landed in the EU, by traced origin: hourly matched share, default factors
+    per origin country, certificate cost, monthly shares and a daily chart; a warning saying why
+    where it cannot be computed."""
     scenario = result.scenario
     if scenario is None:
         return f"<p class='warn'>CBAM matching not computed: {esc(scenario_note(result))}.</p>"
-    path, how = export_path(scenario)
-    if path is None:
-        return f"<p class='warn'>CBAM matching not computed: {esc(how)}.</p>"
     try:
-        c = cbam_cost(result, scenario, path)
-        h = hourly_matching(result, scenario, path)
+        trace = trace_flows(result, scenario)
+        if not len(trace.select("eu_border")):
+            return "<p class='warn'>CBAM matching not computed: no link enters the EU nodes (corridor.eu_nodes).</p>"
+        c = traced_cbam(result, scenario, trace=trace)
+        h = traced_matching(result, scenario, trace=trace)
     except SilkGridError as exc:
-        return f"<p class='warn'>CBAM matching not computed for path {esc(' → '.join(path))}: {esc(exc)}.</p>"
+        return f"<p class='warn'>CBAM matching not computed: {esc(exc)}.</p>"
     shares = matching_shares(h)
     share = c["matched_share"] if c["exported_mwh"] >= NEGLIGIBLE_MWH else float("nan")
     rows = "".join(f"<tr><td>{esc(r.period)}</td><td>{fmt_energy(r.exported_mwh)}</td><td>{fmt_energy(r.matched_mwh)}</td>"
                    f"<td>{_share(r.matched_share, r.exported_mwh)}</td></tr>" for r in shares.itertuples())
-    head = (f"<p>Path {esc(' → '.join(c['path']))} ({esc(how)}); contracted producers: "
+    origins = "".join(f"<tr><td>{esc(k)}</td><td>{fmt_energy(v['delivered_mwh'])}</td><td>{v['share']:.1%}</td>"
+                      f"<td>{v['factor_t_per_mwh']:.3f}</td><td style='text-align:left'>{esc(v['method'])}"
+                      f"{' (assumption)' if v['assumption'] else ''}</td></tr>"
+                      for k, v in c["origin_countries"].items())
+    head = (f"<p>Origin traced by proportional sharing; contracted producers: "
             f"{esc(', '.join(c['contracted_generators']) or 'none')}.</p>"
             f"<p><b>Hourly matched share: {'n/a (nothing exported)' if not math.isfinite(share) else f'{share:.1%}'}"
-            f"</b> of {fmt_energy(c['exported_mwh'])} exported. Certificate cost at "
+            f"</b> of {fmt_energy(c['exported_mwh'])} landed in the EU. Certificate cost at "
             f"{c['ets_price_eur_per_t']:.0f} EUR/t: default {fmt_eur(c['default_certificate_cost_eur'])}, "
-            f"with hourly matching {fmt_eur(c['matched_certificate_cost_eur'])} (saving {fmt_eur(c['saving_eur'])}).</p>")
+            f"with hourly matching {fmt_eur(c['matched_certificate_cost_eur'])} (saving {fmt_eur(c['saving_eur'])}).</p>"
+            "<table><tr><th>origin country</th><th>landed</th><th>share</th><th>default factor t/MWh</th>"
+            f"<th>factor</th></tr>{origins}</table>")
     warn = "".join(f"<p class='warn'>{esc(w)}</p>" for w in c.get("warnings", []))
     chart = ""  # daily matched share as a small chart
     if h["exported_mwh"].sum() >= NEGLIGIBLE_MWH:
@@ -330,9 +367,9 @@ def cbam_panel(result: Result) -> str:
             fr.polyline(x, (wk["matched_mwh"] / wk["exported_mwh"] * 100).to_numpy(), "#11a579", 1.8)
             chart = fr.svg()
     return (head + warn + chart + "<table><tr><th>period</th><th>exported</th><th>matched</th>"
-            f"<th>matched share</th></tr>{rows}</table><p class='note'>Only the hourly-matching condition of "
-            "CBAM Annex IV is evaluated (PPA, congestion and nomination conditions are assumed to hold): an "
-            "upper bound. See docs/analysis.md.</p>")
+            f"<th>matched share</th></tr>{rows}</table><p class='note'>{esc(c['matching_rule'])}. Only the "
+            "hourly-matching and nomination conditions of CBAM Annex IV are evaluated (the PPA and congestion "
+            "conditions are assumed to hold): an upper bound. See docs/analysis.md.</p>")
 
 
 def cost_panel(result: Result) -> str:

@@ -27,7 +27,14 @@ is appended, and `{id: X, remove: true}` deletes X. Mappings merge recursively.
 
 **Costs.** New capacity pays `capex × annuity(discount_rate, lifetime) + fixed O&M` per year;
 existing capacity pays fixed O&M only (a constant). `annualised_cost_eur_per_mw_yr`, where given,
-replaces capex, lifetime and fixed O&M.
+replaces capex, lifetime and fixed O&M. A generator, storage unit or link may carry its own
+`discount_rate` (e.g. a country's cost of capital); a link's `grant_share` of its investment is
+paid by grants and not charged.
+
+**Build limits and market depth.** `policies.build_limits` caps the new capacity of a group of
+technologies in a country or set of nodes (e.g. an achieved build rate × years). A market's
+`depth_steps` split its sales and purchases into price-quantity blocks: the k-th block of sales
+earns the price minus its offset, the k-th block of purchases pays the price plus it.
 
 **Corridor facts.** The optional `corridor:` section tells the analysis (and the web Run form)
 which links form the export path, which nodes and markets are the EU, the CBAM default emission
@@ -62,8 +69,10 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("links[]", schema.Link),
     ("loads[]", schema.Load),
     ("markets[]", schema.Market),
+    ("markets[].depth_steps[]", schema.MarketStep),
     ("policies", schema.Policies),
     ("policies.firm_exports[]", schema.FirmExport),
+    ("policies.build_limits[]", schema.BuildLimit),
     ("corridor", schema.Corridor),
     ("corridor.cbam_default_factors.<country>", schema.CbamDefaultFactor),
     ("unserved_energy", schema.UnservedEnergy),
@@ -77,6 +86,7 @@ def _type_name(ann) -> str:
         return "series"
     text = repr(ann)
     for old, new in (("typing.", ""), ("<class '", ""), ("'>", ""), ("silkgrid.scenario.schema.", ""),
+                     ("silkgrid.scenario.solver_options.", ""),
                      ("NoneType", "None")):
         text = text.replace(old, new)
     if "Annotated[" in text:

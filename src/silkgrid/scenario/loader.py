@@ -47,7 +47,11 @@ def dataset_path(name: str) -> Path:
 
 
 #: Data sets built by code from their tables: name -> options accepted in ``extends``.
-BUILT_DATASETS = {"corridor": ("year", "weather_year", "discount_rate", "market_price_year")}
+BUILT_DATASETS = {"corridor": ("year", "weather_year", "discount_rate", "market_price_year", "finance",
+                              "grant_share")}
+#: Options of built data sets that are text (e.g. ``finance: high``) or fractions; the others are integers.
+_TEXT_OPTIONS = frozenset({"finance"})
+_FLOAT_OPTIONS = frozenset({"discount_rate", "grant_share"})
 
 
 def available_datasets() -> list[str]:
@@ -57,7 +61,7 @@ def available_datasets() -> list[str]:
 
 
 #: ``<data set corridor year=2040 weather_year=3>``: how results name a built data set; loadable again.
-_BUILT_LABEL = re.compile(r"^<data set (?P<name>[A-Za-z_]+)(?P<options>(?: [a-z_]+=[0-9.]+)*)>$")
+_BUILT_LABEL = re.compile(r"^<data set (?P<name>[A-Za-z_]+)(?P<options>(?: [a-z_]+=[A-Za-z0-9.]+)*)>$")
 
 
 def _built_dataset(ref: str | dict, label: str) -> tuple[str, dict] | None:
@@ -87,11 +91,16 @@ def _built_dataset(ref: str | dict, label: str) -> tuple[str, dict] | None:
             raise ScenarioError(f"unknown option '{key}' of data set '{name}'", file=label,
                                 field=f"extends.{key}",
                                 fix=f"did you mean '{hint[0]}'?" if hint else f"use: {', '.join(allowed)}")
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        if key in _TEXT_OPTIONS:
+            if not isinstance(value, str):
+                raise ScenarioError(f"option '{key}' must be a word", file=label, field=f"extends.{key}",
+                                    fix="e.g. finance: high (low, central or high)")
+        elif isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise ScenarioError(f"option '{key}' must be a number", file=label, field=f"extends.{key}",
                                 fix="give a number, e.g. year: 2040")
     try:
-        kwargs = {k: (int(v) if k != "discount_rate" else float(v)) for k, v in options.items()}
+        kwargs = {k: (v if k in _TEXT_OPTIONS else float(v) if k in _FLOAT_OPTIONS else int(v))
+                  for k, v in options.items()}
     except ValueError:
         raise ScenarioError(f"the options of data set '{name}' must be numbers", file=label,
                             field="extends", fix="e.g. 'extends: corridor-2040' or "
@@ -102,7 +111,8 @@ def _built_dataset(ref: str | dict, label: str) -> tuple[str, dict] | None:
         raw = build_corridor_scenario(**kwargs)
     except (ValueError, KeyError) as exc:
         raise ScenarioError(f"data set '{name}' cannot be built with {kwargs}: {exc}", file=label,
-                            field="extends", fix="choose year 2030, 2040 or 2050 and a weather_year >= 1") from None
+                            field="extends", fix="choose a year from 2030 to 2050, a weather_year >= 1 and "
+                            "finance low, central or high") from None
     return f"<data set {name}{''.join(f' {k}={v}' for k, v in kwargs.items())}>", raw
 
 
@@ -417,6 +427,18 @@ def check_references(sc: Scenario) -> None:
         need(c, countries, "country", f"policies.min_renewable_share.{c}")
     for i, fe in enumerate(pol.firm_exports):
         need(fe.node, nodes, "node", f"policies.firm_exports[{i}].node")
+    seen_limits: set[str] = set()
+    for i, lim in enumerate(pol.build_limits):
+        if lim.id in seen_limits:
+            raise ScenarioError(f"duplicate id '{lim.id}' in policies.build_limits", file=label,
+                                field=f"policies.build_limits[{i}].id", fix="give every build limit a unique id")
+        seen_limits.add(lim.id)
+        if lim.country is not None:
+            need(lim.country, countries, "country", f"policies.build_limits[{i}].country")
+        for j, n in enumerate(lim.nodes):
+            need(n, nodes, "node", f"policies.build_limits[{i}].nodes[{j}]")
+        for j, t in enumerate(lim.technologies):
+            need(t, techs, "technology", f"policies.build_limits[{i}].technologies[{j}]")
     _check_cbam_policy(sc, need)
     _check_time(sc)
 

@@ -17,6 +17,7 @@ import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from silkgrid.core.units import HOURS_PER_YEAR
+from silkgrid.scenario.solver_options import LP_ALGORITHMS, Algorithm, SolverOptions  # noqa: F401  (part of the schema)
 
 
 class ProfileRef(BaseModel):
@@ -79,6 +80,7 @@ NonNeg = Annotated[float, Field(ge=0, le=MAX_NUMBER, allow_inf_nan=False)]
 Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 Efficiency = Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]
 Id = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.\-]+$")]
+Rate = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 
 
 class _Strict(BaseModel):
@@ -171,6 +173,9 @@ class Generator(_Strict):
     """Maximum decrease of output per hour, per unit of capacity."""
     variable_cost_eur_per_mwh: NonNeg | None = None
     """Overrides the marginal cost derived from the technology (O&M + fuel / efficiency)."""
+    discount_rate: Rate | None = None
+    """Discount rate of this element's investment annuity (e.g. a country's cost of capital); None: the
+    scenario's ``discount_rate``."""
 
     @model_validator(mode="after")
     def _bounds(self) -> "Generator":
@@ -230,6 +235,9 @@ class Storage(_Strict):
     """Allow spilling inflow that cannot be stored (only with inflow)."""
     variable_cost_eur_per_mwh: NonNeg | None = None
     """Cost per MWh discharged; default: the technology's variable O&M."""
+    discount_rate: Rate | None = None
+    """Discount rate of this element's investment annuity (e.g. a country's cost of capital); None: the
+    scenario's ``discount_rate``."""
 
     @model_validator(mode="after")
     def _consistency(self) -> "Storage":
@@ -285,6 +293,13 @@ class Link(_Strict):
     """Whether power may also flow to_node -> from_node."""
     variable_cost_eur_per_mwh: NonNeg = 0.0
     """Cost per MWh sent (either direction)."""
+    discount_rate: Rate | None = None
+    """Discount rate of this element's investment annuity (e.g. a country's cost of capital); None: the
+    scenario's ``discount_rate``."""
+    grant_share: Fraction = 0.0
+    """Share of the investment paid by grants: the objective and the cost tables charge (1 - grant_share) x
+    the capex annuity (fixed O&M in full).  The cost seen by the corridor's investors and users, not by
+    society as a whole."""
 
     @model_validator(mode="after")
     def _check(self) -> "Link":
@@ -308,6 +323,15 @@ class Load(_Strict):
     """Overrides the scenario's unserved-energy value for this load."""
 
 
+class MarketStep(_Strict):
+    """One price-quantity step of a market's depth (``Market.depth_steps``)."""
+
+    mw: NonNeg
+    """Size of the block, MW (sales and purchases alike)."""
+    price_offset_eur_per_mwh: NonNeg = 0.0
+    """How far below the price a sale (above it a purchase) in this block settles, EUR/MWh."""
+
+
 class Market(_Strict):
     """An external market at a node: energy can be sold (exported) or bought at an hourly price."""
 
@@ -321,6 +345,19 @@ class Market(_Strict):
     """Maximum sale from the node into the market, MW."""
     import_capacity_mw: NonNeg = 0.0
     """Maximum purchase from the market into the node, MW."""
+    depth_steps: list[MarketStep] = Field(default_factory=list)
+    """Finite market depth as price-quantity steps: sales and purchases are split into consecutive blocks
+    of ``mw``; the k-th block of sales earns price - offset_k, the k-th block of purchases pays price +
+    offset_k.  The totals stay within export/import capacity (the last block is what capacity remains).
+    Empty: one block at the price (an infinitely deep market up to the capacities)."""
+
+    @field_validator("depth_steps")
+    @classmethod
+    def _rising(cls, steps: list["MarketStep"]) -> list["MarketStep"]:
+        offsets = [st.price_offset_eur_per_mwh for st in steps]
+        if any(b < a for a, b in zip(offsets, offsets[1:])):
+            raise ValueError(f"price offsets must not decrease from one step to the next, got {offsets}")
+        return steps
 
 
 class Subset(_Strict):
@@ -375,6 +412,29 @@ class FirmExport(_Strict):
         return self
 
 
+class BuildLimit(_Strict):
+    """A cap on new capacity of a group of technologies in a country or set of nodes (build rate x years)."""
+
+    id: Id
+    """Unique id."""
+    country: str | None = None
+    """Country whose nodes the limit covers (or give ``nodes``)."""
+    nodes: list[Id] = Field(default_factory=list)
+    """Nodes the limit covers (or give ``country``)."""
+    technologies: Annotated[list[Id], Field(min_length=1)]
+    """Technology ids of the generators and storage (power) it covers."""
+    max_new_mw: NonNeg
+    """Sum of new capacity (beyond existing) of the covered extendable elements, at most this, MW."""
+    note: str = ""
+    """Where the number comes from (e.g. achieved build rate x years, minus the named pipeline)."""
+
+    @model_validator(mode="after")
+    def _where(self) -> "BuildLimit":
+        if (self.country is None) == (not self.nodes):
+            raise ValueError("give exactly one of 'country' and 'nodes'")
+        return self
+
+
 class Policies(_Strict):
     co2_price_eur_per_t: NonNeg = 0.0
     """Price on emissions, EUR/t, added to marginal costs."""
@@ -392,6 +452,8 @@ class Policies(_Strict):
     node to the EU end (the definition of ``analysis.hourly_matching``)."""
     cbam_path: list[Id] = Field(default_factory=list)
     """Link ids from the origin node to the EU landing node (required when cbam_hourly_matching is on)."""
+    build_limits: list[BuildLimit] = Field(default_factory=list)
+    """Caps on new capacity per country (or nodes) and technology group, MW (e.g. achieved build rates)."""
     cbam_contracted_generators: list[Id] | None = None
     """Generators whose output may back CBAM exports (default: renewable generators at the path's origin node)."""
 
@@ -431,6 +493,12 @@ class Corridor(_Strict):
     """Origin country -> CBAM default emission factor {t_per_mwh, assumption, source}."""
     capacity_knobs: dict[str, Id] = Field(default_factory=dict)
     """Web Run form: capacity knob (``caspian``, ``black_sea``) -> the id of the link it sets."""
+    counterfactual_links: list[Id] = Field(default_factory=list)
+    """New cross-border corridor links the CO2-avoided counterfactual holds at their existing capacity (empty:
+    every extendable link)."""
+    eu_displaced_factors: dict[str, CbamDefaultFactor] = Field(default_factory=dict)
+    """EU country -> tCO2/MWh that additional net deliveries into it displace {t_per_mwh, assumption, source}
+    (empty: EU-side emissions are not counted)."""
 
     @field_validator("export_path")
     @classmethod
@@ -446,73 +514,6 @@ class UnservedEnergy(_Strict):
     """Allow load shedding (if false, unmet demand is infeasible)."""
     value_of_lost_load_eur_per_mwh: NonNeg = 10_000.0
     """Cost of unserved energy, EUR/MWh."""
-
-
-#: HiGHS algorithms that ``solver.method`` named before strategies existed.
-LP_ALGORITHMS = ("ipm", "simplex", "pdlp", "choose")
-
-Algorithm = Literal["ipm", "simplex", "pdlp", "choose", "clarabel"]
-
-
-class SolverOptions(_Strict):
-    """How to solve: the strategy (``method``) and the HiGHS options of the LPs it solves."""
-
-    method: Literal["auto", "monolithic", "decomposed", "aggregated"] = "auto"
-    """monolithic: one LP over the whole horizon; decomposed: Benders decomposition over time windows,
-    solved to the proven relative gap ``gap``; aggregated: one LP over ``segments`` time segments
-    (fast, approximate, no bound); auto: monolithic up to 100,000 LP variables, decomposed above."""
-    algorithm: Algorithm = "clarabel"
-    """LP algorithm for monolithic and aggregated LPs: HiGHS's interior point (ipm), simplex, pdlp or
-    choose, or Clarabel's interior point with direct factorisation (clarabel)."""
-    gap: Annotated[float, Field(gt=0, lt=1)] = 1e-3
-    """Relative optimality gap (upper - lower bound) / |upper| at which the decomposed method stops."""
-    window_hours: Annotated[int, Field(ge=1)] = 168
-    """Length of the decomposed method's time windows, h (one operational subproblem each)."""
-    workers: Annotated[int, Field(ge=1)] | None = None
-    """Processes for the decomposed method's subproblems (default: the number of CPU cores, at most 8)."""
-    segments: Annotated[int, Field(ge=1)] = 876
-    """Time segments of the aggregated method."""
-    max_iterations: Annotated[int, Field(ge=0)] = 1000
-    """Decomposed: stop after this many Benders iterations (the best feasible plan is returned with its gap)."""
-    warm_start: bool = True
-    """Decomposed method: start from the aggregated solution (capacities and storage levels)."""
-    warm_start_algorithm: Algorithm = "clarabel"
-    """Decomposed method: LP algorithm of the warm start (Clarabel: 22 s on the 876-segment corridor year,
-    HiGHS ipm 76-131 s)."""
-    warm_start_segments: Annotated[int, Field(ge=1)] | None = None
-    """Decomposed method: time segments of the warm start (default: one per 10 modelled time steps,
-    876 for an hourly year)."""
-    clarabel_linear_solver: Literal["faer", "qdldl"] = "faer"
-    """Sparse LDL^T back-end of Clarabel (algorithm clarabel and the warm start).  Which one is faster
-    depends on the fill of the factorisation: the synthetic 12-node year's warm start took 102 s with
-    faer and 179 s with qdldl, the 8-node one 60 s with faer and 27 s with qdldl (docs/performance.md)."""
-    crossover: bool = False
-    """Run crossover after interior point (vertex solution, exact duals; slower)."""
-    simplex_strategy: Literal["dual", "primal"] = "dual"
-    """Simplex variant when algorithm is simplex; primal was about 2x faster on corridor LPs (benchmarks/)."""
-    time_limit_s: Annotated[float, Field(gt=0)] | None = None
-    """Stop after this many seconds (decomposed: 600 s when unset; the best feasible plan so far is
-    returned, tables included, with its proven gap)."""
-    threads: Annotated[int, Field(ge=0)] = 0
-    """Threads (0: HiGHS default)."""
-    primal_feasibility_tolerance: Annotated[float, Field(gt=0, lt=1)] = 1e-7
-    """HiGHS primal feasibility tolerance."""
-    dual_feasibility_tolerance: Annotated[float, Field(gt=0, lt=1)] = 1e-7
-    """HiGHS dual feasibility tolerance."""
-    ipm_optimality_tolerance: Annotated[float, Field(gt=0, lt=1)] = 1e-8
-    """Interior-point relative gap tolerance."""
-    presolve: bool = True
-    """Run HiGHS presolve."""
-    log: bool = False
-    """Print the solver log."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _legacy_method(cls, data: Any) -> Any:
-        """``method: ipm|simplex|pdlp|choose`` (before strategies existed) names the algorithm."""
-        if isinstance(data, dict) and data.get("method") in LP_ALGORITHMS:
-            data = {**data, "algorithm": data["method"], "method": "auto"}
-        return data
 
 
 class Scenario(_Strict):

@@ -152,6 +152,33 @@ def repair_budgets(part: Partition, z: np.ndarray,
     return z_new, float(part.z_cost @ z_new) + sum(r.operating for r in results)
 
 
+def _violated_rows(part: Partition, z: np.ndarray) -> np.ndarray:
+    """Indices of the master rows ``z`` breaks by more than :data:`SLACK_TOLERANCE`."""
+    activity = part.master_matrix @ z
+    tol = SLACK_TOLERANCE * np.maximum(1.0, np.abs(activity))
+    return np.flatnonzero((activity < part.master_row_lower - tol) | (activity > part.master_row_upper + tol))
+
+
+def _shift_inside(part: Partition, z: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """``z`` moved inside ``[lower, upper]``, except the variables of master rows the move would break
+    (e.g. a build limit reached by one candidate: the others stay at 0, not at the margin)."""
+    z_in = np.clip(z, lower, upper)
+    for _ in range(5):  # reverting columns can, rarely, move another row: a few rounds settle it
+        bad = _violated_rows(part, z_in)
+        if not bad.size:
+            return z_in
+        cols = np.unique(part.master_matrix[bad].nonzero()[1])
+        z_in[cols] = z[cols]
+    return z_in if not _violated_rows(part, z_in).size else z
+
+
+def _at_bounds(part: Partition, z: np.ndarray) -> np.ndarray:
+    """``z`` with values within :data:`INTERIOR_MARGIN` of a bound put on it (undoes the interior shift)."""
+    near_lo = np.isfinite(part.z_lower) & (z - part.z_lower <= INTERIOR_MARGIN * (1 + 1e-9))
+    near_hi = np.isfinite(part.z_upper) & (part.z_upper - z <= INTERIOR_MARGIN * (1 + 1e-9))
+    return np.where(near_lo, part.z_lower, np.where(near_hi, part.z_upper, z))
+
+
 def _interior(lower: np.ndarray, upper: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Bounds shrunk by :data:`INTERIOR_MARGIN` (to the midpoint where the range is narrower)."""
     margin = np.minimum(INTERIOR_MARGIN, np.where(np.isfinite(upper - lower), (upper - lower) / 2, np.inf))
@@ -299,7 +326,9 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
         # has a kink and the duals pick an arbitrary (often penalty-sized) subgradient, a weak
         # cut; every EXACT_EVERY iterations the master's point is taken as it is (it may be optimal)
         exact_point = iteration % EXACT_EVERY == EXACT_EVERY - 1
-        z_eval = np.clip(z_point, part.z_lower, part.z_upper) if exact_point else np.clip(z_point, lo_in, hi_in)
+        z_eval = np.clip(z_point, part.z_lower, part.z_upper)
+        if not exact_point:
+            z_eval = _shift_inside(part, z_eval, lo_in, hi_in)
         results, value, max_slack = evaluate(z_eval)
         master.add_cuts(results, part, z_eval)
         z_plan, feasible, was_repaired = z_eval, max_slack <= SLACK_TOLERANCE, False
@@ -364,6 +393,15 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
         return BendersResult("failed", "no master point was feasible for every window (elastic slack "
                              "stayed active); the windows cannot meet the linking values", None, None,
                              lower, upper, len(history), seconds, history, window_seconds, master_seconds)
+    # the best point may carry the interior shift (1 MW of every unused candidate): evaluate it on
+    # its bounds once more and keep that plan when it is feasible and no worse than the gap allows
+    z_snap = _at_bounds(part, z_best)
+    if not np.array_equal(z_snap, z_best) and not _violated_rows(part, z_snap).size:
+        results, value, max_slack = evaluate(z_snap)
+        allowed = upper if status != "optimal" else max(upper, lower + gap * abs(upper))
+        if max_slack <= SLACK_TOLERANCE and value <= allowed:
+            upper, z_best = value, z_snap
+            executor.keep()
     final = executor.kept()  # the window solutions at z_best, whose costs make up the upper bound
     x = np.zeros(part.n_cols)
     x[part.linking_cols] = z_best[:part.linking_cols.size]

@@ -124,7 +124,7 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
 
     ``result_dirs``: results directories to show (each gets an id); ``runs_dir``: where runs from
     the form are written; ``base_scenario``: scenario dict the Run form's knobs are applied to
-    (default: the corridor data set, 2030); ``token``: required on every request when set;
+    (default: the corridor data set, 2035); ``token``: required on every request when set;
     ``loopback_only``: refuse requests whose Host header is not a loopback name (DNS rebinding).
     """
     registry = Registry()
@@ -331,7 +331,7 @@ def _run_form(d: dict) -> str:
 
     year = ""
     if d["year"] is not None:
-        opts = "".join(f"<option{' selected' if y == d['year'] else ''}>{y}</option>" for y in (2030, 2040, 2050))
+        opts = "".join(f"<option{' selected' if y == d['year'] else ''}>{y}</option>" for y in (2030, 2035, 2040, 2045, 2050))
         year = f"<label>Year <select name='year'>{opts}</select></label>"
     else:
         year = "<p class='note'>Year: fixed by the base scenario (not the corridor data set).</p>"

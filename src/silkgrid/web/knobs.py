@@ -20,7 +20,7 @@ from silkgrid.scenario.loader import load_scenario, merge_scenarios
 #: Base scenario of the Run form when the server is given none: the sourced corridor data set.
 #: The dashboard's base: the corridor at the settings of ``make run`` (12 h snapshots, one LP
 #: solved by Clarabel: 13 s on 2 cores, primal simplex 34 s); the form's resolution knob can refine it.
-DEFAULT_BASE = {"extends": {"dataset": "corridor", "year": 2030}, "time": {"resolution": "12h"},
+DEFAULT_BASE = {"extends": {"dataset": "corridor", "year": 2035}, "time": {"resolution": "12h"},
                 "solver": {"method": "monolithic", "algorithm": "clarabel"}}
 #: The capacity knobs of the form (fields ``<knob>_mw`` of :class:`RunRequest`).
 CAPACITY_KNOBS = ("caspian", "black_sea")
@@ -33,13 +33,21 @@ class RunRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     label: str = Field(default="run", max_length=60)
-    year: Literal[2030, 2040, 2050] | None = None
+    year: Literal[2030, 2035, 2040, 2045, 2050] | None = None
     caspian_mw: Capacity = "optimise"
     black_sea_mw: Capacity = "optimise"
     co2_price: float | None = None
     discount_rate: float | None = None
     cbam_hourly_matching: bool = False
     resolution: str | None = Field(default=None, max_length=10)
+
+
+def _corridor_options(ext) -> dict:
+    """``extends`` of a corridor base as a mapping of build options (``corridor-2035`` -> year 2035)."""
+    if isinstance(ext, dict):
+        return dict(ext)
+    year = ext.split("-")[1] if isinstance(ext, str) and "-" in ext else None
+    return {"dataset": "corridor", **({"year": int(year)} if year else {})}
 
 
 class Knobs:
@@ -103,8 +111,7 @@ class Knobs:
         notes: list[str] = []
         if req.year is not None:
             if self.year_knob():
-                ext = raw.get("extends")
-                raw["extends"] = {**(ext if isinstance(ext, dict) else {"dataset": "corridor"}), "year": req.year}
+                raw["extends"] = {**_corridor_options(raw.get("extends")), "year": req.year}
             else:
                 notes.append("year skipped: the base scenario is not the corridor data set")
         overlay: dict = {}
@@ -140,7 +147,10 @@ class Knobs:
         if policies:
             overlay["policies"] = policies
         if req.discount_rate is not None:
-            overlay["discount_rate"] = req.discount_rate
+            if self.year_knob():  # the corridor data set: one rate for every candidate (replaces its table)
+                raw["extends"] = {**_corridor_options(raw.get("extends")), "discount_rate": req.discount_rate}
+            else:  # elements with a discount_rate of their own keep it
+                overlay["discount_rate"] = req.discount_rate
         if req.resolution:
             overlay["time"] = {"resolution": req.resolution}
         raw = merge_scenarios(raw, overlay)

@@ -10,11 +10,12 @@ PyPSA comparison.  Adding a component = one new module + one entry here.
 
 from __future__ import annotations
 
-from silkgrid.model.components import (cbam_matching, co2, firm_exports, generators, links, loads, markets,
-                                       renewable_share, storage)
+from silkgrid.model.components import (build_limits, cbam_matching, co2, firm_exports, generators, links, loads,
+                                       markets, renewable_share, storage)
 from silkgrid.model.components.base import BALANCE_DIAGNOSIS, Diagnosis
 
-COMPONENTS = (generators, storage, links, loads, markets, co2, renewable_share, firm_exports, cbam_matching)
+COMPONENTS = (generators, storage, links, loads, markets, co2, renewable_share, firm_exports, cbam_matching,
+              build_limits)
 
 
 def diagnoses() -> dict[str, Diagnosis]:

@@ -227,6 +227,21 @@ def retire_noise_capacity(new: np.ndarray, existing: np.ndarray, *dispatch: np.n
     return int(dead.sum())
 
 
+def retire_idle_capacity(new: np.ndarray, cap: Capacity, *dispatch: np.ndarray) -> int:
+    """New capacity of elements that carry nothing (every ``dispatch`` row below
+    :data:`SNAP_GW` in every snapshot) goes back to its lower bound, in place; the count.
+
+    An interior point or a stabilised Benders point can leave an idle candidate at a few MW: it
+    serves no snapshot, so removing it keeps every balance and lowers the cost.
+    """
+    lo, _ = cap.bounds_new()
+    idle = new > lo + CAPACITY_FLOOR_GW
+    for x in dispatch:
+        idle &= (np.abs(x) < SNAP_GW).all(axis=1)
+    new[idle] = lo[idle]
+    return int(idle.sum())
+
+
 @dataclass
 class Extracted:
     """What one component adds to a result (user units)."""

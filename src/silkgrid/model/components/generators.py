@@ -12,11 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from silkgrid.core.costs import power_cost_per_mw_yr
+from silkgrid.core.costs import element_rate, power_cost_per_mw_yr
 from silkgrid.core.units import COST, GW_TO_MW, MW
-from silkgrid.model.components.base import (CAPACITY_FLOOR_GW, retire_noise_capacity, Arrays, BuildContext, Diagnosis, Extracted,
-                                            Inputs, SolutionView, capacity, clean, limit_by_capacity,
-                                            new_capacity)
+from silkgrid.model.components.base import (CAPACITY_FLOOR_GW, Arrays, BuildContext, Diagnosis, Extracted, Inputs,
+                                            SolutionView, capacity, clean, limit_by_capacity, new_capacity,
+                                            retire_idle_capacity, retire_noise_capacity)
 from silkgrid.model.lp import LinearProgram
 from silkgrid.scenario.schema import Scenario
 
@@ -28,7 +28,7 @@ def arrays(sc: Scenario, inp: Inputs) -> dict:
     techs, carriers = sc.technology_map(), sc.carrier_map()
     g_tech = [techs[g.technology] for g in gens]
     g_car = [carriers[t.carrier] for t in g_tech]
-    g_costs = [power_cost_per_mw_yr(t, sc.discount_rate) for t in g_tech]
+    g_costs = [power_cost_per_mw_yr(t, element_rate(g, sc.discount_rate)) for g, t in zip(gens, g_tech)]
     co2_el = np.array([c.co2_t_per_mwh_th / t.efficiency for c, t in zip(g_car, g_tech)])
     marg = np.array([
         (g.variable_cost_eur_per_mwh if g.variable_cost_eur_per_mwh is not None else
@@ -94,8 +94,11 @@ def curtailment(view: SolutionView) -> np.ndarray:
 
 
 def polish(values: dict[str, np.ndarray], a) -> dict[str, int]:
-    """Candidate generators below 1 kW are not built and produce nothing (in place); the count."""
-    return {"generators_not_built": retire_noise_capacity(values["gen_new"], a.gen_cap.existing, values["gen_p"])}
+    """Candidate generators below 1 kW are not built and produce nothing; new capacity that produces
+    nothing in any snapshot is not built (in place); the counts."""
+    dead = retire_noise_capacity(values["gen_new"], a.gen_cap.existing, values["gen_p"])
+    return {"generators_not_built": dead,
+            "idle_generators_not_built": retire_idle_capacity(values["gen_new"], a.gen_cap, values["gen_p"])}
 
 
 def extract(view: SolutionView) -> Extracted:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from silkgrid.core.costs import link_cost_per_mw_yr
+from silkgrid.core.costs import element_rate, link_cost_per_mw_yr
 from silkgrid.core.units import COST, GW_TO_MW, MW
-from silkgrid.model.components.base import (CAPACITY_FLOOR_GW, SNAP_GW, retire_noise_capacity, BuildContext, Extracted, Inputs, SolutionView,
-                                            capacity, limit_by_capacity, new_capacity)
+from silkgrid.model.components.base import (CAPACITY_FLOOR_GW, SNAP_GW, BuildContext, Extracted, Inputs, SolutionView,
+                                            capacity, limit_by_capacity, new_capacity, retire_idle_capacity,
+                                            retire_noise_capacity)
 from silkgrid.model.lp import LinearProgram
 from silkgrid.scenario.schema import Scenario
 
@@ -22,7 +23,7 @@ from silkgrid.scenario.schema import Scenario
 def arrays(sc: Scenario, inp: Inputs) -> dict:
     """``link_*`` fields: capacity in GW, efficiencies per direction, marginal cost in MEUR/GWh."""
     links = sc.links
-    l_costs = [link_cost_per_mw_yr(ln, sc.discount_rate) for ln in links]
+    l_costs = [link_cost_per_mw_yr(ln, element_rate(ln, sc.discount_rate)) for ln in links]
     return dict(
         link_ids=[ln.id for ln in links],
         link_from=inp.nodes([ln.from_node for ln in links]),
@@ -65,18 +66,66 @@ def add(lp: LinearProgram, ctx: BuildContext) -> None:
 
 
 def polish(values: dict[str, np.ndarray], a) -> dict[str, int]:
-    """Candidate links below 1 kW are not built and carry nothing (in place); the count.
+    """Candidate links below 1 kW are not built and carry nothing; opposite flows in one snapshot
+    are netted where the energy they dissipate can be curtailed instead; new capacity that carries
+    nothing in any snapshot is not built (in place); the counts.
 
-    Opposite flows in one snapshot are kept (with losses they can be optimal: they dissipate a
-    surplus that cannot be curtailed) and counted as ``link_opposite_flows``.
+    Sending f forward and b backward at once burns energy in losses.  Netting keeps one end's
+    balance exactly and leaves a surplus ``x (1 - e e_r)`` at the other end, which is taken off
+    the output of that node's freely curtailable renewable generators (no must-run, no ramp
+    limit) in proportion: the plan costs the same (or less, by their variable O&M) and every
+    balance holds.  Pairs whose surplus cannot be curtailed are kept (then the opposite flow is
+    how the optimum dissipates it) and counted as ``link_opposite_flows``.  Skipped when a policy
+    ties renewable output or link flows (renewable shares, CBAM matching, firm exports).
     """
     bi = np.flatnonzero(a.link_bidirectional)
     bwd = np.zeros_like(values["link_forward"])
     bwd[bi] = values["link_backward"]
     dead = retire_noise_capacity(values["link_new"], a.link_cap.existing, values["link_forward"], bwd)
+    netted = _net_opposite_flows(values["link_forward"], bwd, values, a)
+    idle = retire_idle_capacity(values["link_new"], a.link_cap, values["link_forward"], bwd)
     values["link_backward"] = bwd[bi]
-    return {"links_not_built": dead,
+    return {"links_not_built": dead, "idle_links_not_built": idle, "link_opposite_flows_netted": netted,
             "link_opposite_flows": int(((values["link_forward"] >= SNAP_GW) & (bwd >= SNAP_GW)).sum())}
+
+
+def _curtailable(a) -> np.ndarray:
+    """(G, T) mask of renewable generator outputs that may be lowered freely."""
+    free = a.gen_renewable[:, None] & (a.gen_min <= 0)
+    return free & (np.isnan(a.gen_ramp_up) & np.isnan(a.gen_ramp_down))[:, None]
+
+
+def _net_opposite_flows(fwd: np.ndarray, bwd: np.ndarray, values: dict[str, np.ndarray], a) -> int:
+    """Net same-snapshot opposite flows, absorbing the freed losses by curtailment (in place); the count."""
+    if "gen_p" not in values or a.min_res_share or a.cbam_link >= 0 or len(a.firm_export_ids):
+        return 0
+    p = values["gen_p"]
+    free = _curtailable(a)
+    count = 0
+    for k in np.flatnonzero(((fwd >= SNAP_GW) & (bwd >= SNAP_GW)).any(axis=1)):  # loop over links, not hours
+        e, er = a.link_eff[k], a.link_eff_rev[k]
+        for side in ("from", "to"):
+            f, b = fwd[k], bwd[k]
+            both = (f >= SNAP_GW) & (b >= SNAP_GW)
+            if side == "from":  # keep the receiving end's balance; surplus at the sending end
+                x = np.minimum(f, b / e)
+                y, surplus, node = x * e, x * (1 - e * er), a.link_from[k]
+            else:  # keep the sending end's balance; surplus at the receiving end
+                y = np.minimum(b, f / er)
+                x, surplus, node = y * er, y * (1 - e * er), a.link_to[k]
+            gens = np.flatnonzero(a.gen_node == node)
+            room = (p[gens] * free[gens]).sum(axis=0)
+            ok = both & (surplus <= room)
+            if not ok.any():
+                continue
+            share = np.divide(surplus, room, out=np.zeros_like(room), where=ok & (room > 0))
+            p[gens] -= p[gens] * free[gens] * share[None, :]
+            fwd[k] = np.where(ok, f - x, f)
+            bwd[k] = np.where(ok, b - y, b)
+            count += int(ok.sum())
+    np.maximum(fwd, 0.0, out=fwd)
+    np.maximum(bwd, 0.0, out=bwd)
+    return count
 
 
 def extract(view: SolutionView) -> Extracted:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from silkgrid.core.costs import energy_cost_per_mwh_yr, power_cost_per_mw_yr
+from silkgrid.core.costs import element_rate, energy_cost_per_mwh_yr, power_cost_per_mw_yr
 from silkgrid.core.units import COST, GW_TO_MW, MW
 from silkgrid.model.components.base import (Arrays, BuildContext, Diagnosis, Extracted, Inputs, SolutionView,
                                             capacity, first_snapshot, limit_by_capacity, new_capacity)
@@ -25,10 +25,10 @@ def arrays(sc: Scenario, inp: Inputs) -> dict:
     """``sto_*`` fields: power in GW, energy in GWh, inflow (S, T) in GW, costs in MEUR."""
     sto = sc.storage
     techs = sc.technology_map()
-    rate = sc.discount_rate
     s_tech = [techs[s.technology] for s in sto]
-    p_costs = [power_cost_per_mw_yr(t, rate) for t in s_tech]
-    e_costs = [energy_cost_per_mwh_yr(t, rate) for t in s_tech]
+    rates = [element_rate(s, sc.discount_rate) for s in sto]
+    p_costs = [power_cost_per_mw_yr(t, r) for t, r in zip(s_tech, rates)]
+    e_costs = [energy_cost_per_mwh_yr(t, r) for t, r in zip(s_tech, rates)]
     mh = np.array([np.nan if s.max_hours is None else s.max_hours for s in sto])
     # with a fixed ratio the energy cost rides on power capacity
     p_new = np.array([p[0] + (0 if np.isnan(h) else h * e[0]) for p, e, h in zip(p_costs, e_costs, mh)])

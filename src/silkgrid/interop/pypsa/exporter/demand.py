@@ -18,19 +18,25 @@ def add_loads(ex: ExportContext) -> None:
 def add_markets(ex: ExportContext) -> None:
     """Buying is a generator ``<id> import`` at the price (EUR/MWh); selling a generator
     ``<id> export`` with negative output (p_min_pu=-1, p_max_pu=0) whose cost price x p is the
-    revenue."""
+    revenue.  A market with depth steps gives one pair per block (``<id> import 2``, ...), priced
+    at price + offset (import) and price - offset (export)."""
     n, sc, a = ex.n, ex.sc, ex.a
     if not sc.markets:
         return
     mcar = ex.extra_carrier("market")
-    for i, m in enumerate(sc.markets):
-        price = ex.series(a.market_price[i] * K)
-        if a.market_import_cap[i] > 0:
-            n.add("Generator", unique(f"{m.id} import", ex.gen_names), bus=m.node, carrier=mcar,
-                  p_nom=a.market_import_cap[i] * K, marginal_cost=price)
-        if a.market_export_cap[i] > 0:
-            n.add("Generator", unique(f"{m.id} export", ex.gen_names), bus=m.node, carrier=mcar,
-                  p_nom=a.market_export_cap[i] * K, p_min_pu=-1.0, p_max_pu=0.0, marginal_cost=price)
+    blocks = a.market_block_market
+    for b, i in enumerate(blocks):
+        m = sc.markets[i]
+        k = int((blocks[:b] == i).sum())  # block number within its market
+        tag = "" if k == 0 else f" {k + 1}"
+        off = a.market_block_offset[b]
+        if a.market_block_buy_cap[b] > 0:
+            n.add("Generator", unique(f"{m.id} import{tag}", ex.gen_names), bus=m.node, carrier=mcar,
+                  p_nom=a.market_block_buy_cap[b] * K, marginal_cost=ex.series((a.market_price[i] + off) * K))
+        if a.market_block_sell_cap[b] > 0:
+            n.add("Generator", unique(f"{m.id} export{tag}", ex.gen_names), bus=m.node, carrier=mcar,
+                  p_nom=a.market_block_sell_cap[b] * K, p_min_pu=-1.0, p_max_pu=0.0,
+                  marginal_cost=ex.series((a.market_price[i] - off) * K))
 
 
 def add_load_shedding(ex: ExportContext) -> None:

@@ -7,7 +7,7 @@ from silkgrid.scenario.schema import Scenario
 
 
 def check_policies(sc: Scenario) -> None:
-    """Refuse country CO2 caps, minimum renewable shares, firm exports and CBAM hourly matching."""
+    """Refuse country CO2 caps, minimum renewable shares, firm exports, build limits and CBAM hourly matching."""
     pol = sc.policies
     if pol.co2_cap_t_by_country:
         c = next(iter(pol.co2_cap_t_by_country))
@@ -21,6 +21,10 @@ def check_policies(sc: Scenario) -> None:
     if pol.firm_exports:
         raise refuse("firm export contracts have no PyPSA equivalent", "policies",
                      pol.firm_exports[0].id, "firm_exports", "remove firm_exports")
+    if pol.build_limits:
+        raise refuse("build limits on new capacity per country and technology group have no exact PyPSA "
+                     "equivalent (tech_capacity_expansion_limit caps total capacity of one carrier)", "policies",
+                     pol.build_limits[0].id, "build_limits", "remove policies.build_limits")
     if pol.cbam_hourly_matching:
         raise refuse("CBAM hourly matching has no PyPSA equivalent", "policies", None,
                      "cbam_hourly_matching", "set cbam_hourly_matching to false")
