@@ -200,3 +200,18 @@ def test_generator_discount_rate_overrides_scenario_rate():
                  loads=[load("d", "A", 50.0)])
     res = solve(d)
     assert res.objective == approx(50 * 1_000 * annuity(0.15, 20) + 250.0)
+
+
+def test_cli_headline_names_the_binding_build_limit(tmp_path):
+    """`silkgrid run` prints the limits that bind with their value (70 EUR/MW, see above)."""
+    import yaml
+    from typer.testing import CliRunner
+
+    from silkgrid.cli import app
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(_pv_costs(two_node_pv(80.0, technologies=("pv_a", "pv_b")))))
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["run", str(path), "--out", str(tmp_path / "out"),
+                                                            "--algorithm", "simplex"])
+    assert result.exit_code == 0, result.output
+    assert "Build limits that bind (1 of 1)" in result.stdout
+    assert "kz_pv" in result.stdout and "70 EUR/MW/yr" in result.stdout

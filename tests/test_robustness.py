@@ -41,7 +41,8 @@ def test_one_corridor_case_row_matches_its_result():
     assert row["verdict"] == "optimal"
     assert row["black_sea_mw"] <= 1300.0 + 1e-6  # the feasibility-study size caps the cable
     assert row["caspian_mw"] >= 0.0 and row["system_cost_eur"] > 0
-    assert np.isfinite(row["eu_delivered_twh"])
+    assert row["eu_delivered_twh"] > 0 and np.isfinite(row["delivered_cost_eur_per_mwh"])
+    assert 0 <= row["cbam_matched_share"] <= 1
 
 
 @pytest.mark.parametrize("args, field", [
@@ -66,4 +67,5 @@ def test_cli_writes_csv_and_json(tmp_path):
     table = pd.read_csv(out / "robustness.csv")
     data = json.loads((out / "robustness.json").read_text())
     assert len(table) == 1 and data["summary"]["cases"] == 1
+    assert (out / "cases" / "2035-weather-1-finance-central" / "metrics.json").is_file()
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no temporary files left

@@ -114,6 +114,22 @@ def hourly_matching(result: Result, scenario: Scenario | None = None, path=None,
     return df
 
 
+def certificates(exported_mwh: float, default_t: float, matched_t: float, ets_price_eur_per_t: float) -> dict:
+    """Certificate costs of embedded emissions under the default factor and with hourly matching,
+    and the saving: t, EUR/yr and EUR per exported MWh (NaN when nothing is exported)."""
+    saving_t = default_t - matched_t
+    return {
+        "ets_price_eur_per_t": float(ets_price_eur_per_t),
+        "default_embedded_emissions_t": default_t,
+        "default_certificate_cost_eur": default_t * ets_price_eur_per_t,
+        "matched_embedded_emissions_t": matched_t,
+        "matched_certificate_cost_eur": matched_t * ets_price_eur_per_t,
+        "saving_t": saving_t,
+        "saving_eur": saving_t * ets_price_eur_per_t,
+        "saving_eur_per_mwh": saving_t * ets_price_eur_per_t / exported_mwh if exported_mwh > 0 else np.nan,
+    }
+
+
 def matching_shares(hourly: pd.DataFrame) -> pd.DataFrame:
     """Monthly and yearly totals of :func:`hourly_matching`.
 
@@ -195,14 +211,7 @@ def cbam_cost(result: Result, scenario: Scenario | None = None, path=None, *, co
         "default_factor_is_assumption": assumption,
         "default_factor_source": fac.get("source", ""),
         "actual_factor_t_per_mwh": actual_f,
-        "ets_price_eur_per_t": float(ets_price_eur_per_t),
-        "default_embedded_emissions_t": em_default,
-        "default_certificate_cost_eur": em_default * ets_price_eur_per_t,
-        "matched_embedded_emissions_t": em_actual,
-        "matched_certificate_cost_eur": em_actual * ets_price_eur_per_t,
-        "saving_t": em_default - em_actual,
-        "saving_eur": (em_default - em_actual) * ets_price_eur_per_t,
-        "saving_eur_per_mwh": (em_default - em_actual) * ets_price_eur_per_t / exported if exported > 0 else np.nan,
+        **certificates(exported, em_default, em_actual, ets_price_eur_per_t),
         "warnings": warnings,
     }
 
@@ -402,13 +411,6 @@ def traced_cbam(result: Result, scenario: Scenario | None = None, *, trace: Flow
         "origin_countries": countries,
         "default_factor_t_per_mwh": em_default / exported if exported > 0 else np.nan,
         "default_factor_is_assumption": any(v["assumption"] for v in used),
-        "ets_price_eur_per_t": float(ets_price_eur_per_t),
-        "default_embedded_emissions_t": em_default,
-        "default_certificate_cost_eur": em_default * ets_price_eur_per_t,
-        "matched_embedded_emissions_t": em_matched,
-        "matched_certificate_cost_eur": em_matched * ets_price_eur_per_t,
-        "saving_t": em_default - em_matched,
-        "saving_eur": (em_default - em_matched) * ets_price_eur_per_t,
-        "saving_eur_per_mwh": (em_default - em_matched) * ets_price_eur_per_t / exported if exported > 0 else np.nan,
+        **certificates(exported, em_default, em_matched, ets_price_eur_per_t),
         "warnings": warnings,
     }

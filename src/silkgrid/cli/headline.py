@@ -113,6 +113,7 @@ def print_headline(result: Result, console: Console) -> None:
         console.print(caps)
 
     _print_new_capacity_by_node(result, console)
+    _print_build_limits(result, console)
     _print_flows(result, console)
 
     nodes = result.tables.get("nodes")
@@ -152,6 +153,24 @@ def _print_new_capacity_by_node(result: Result, console: Console) -> None:
         t.add_column(escape(str(tech)), justify="right")
     for node, row in wide.iterrows():
         t.add_row(escape(str(node)), *(fmt_mw(v) if v > 0.5 else "-" for v in row))
+    console.print(t)
+
+
+def _print_build_limits(result: Result, console: Console) -> None:
+    """The build limits that bind (what stops more capacity), with their shadow prices."""
+    b = result.tables.get("build_limits")
+    if b is None or not len(b):
+        return
+    bind = b[b["binding"]]
+    if bind.empty:
+        console.print(f"No build limit binds ({len(b)} limits).")
+        return
+    t = Table(title=f"Build limits that bind ({len(bind)} of {len(b)})", title_justify="left", box=box.SIMPLE_HEAD)
+    for col in ("Limit", "New MW allowed", "Value of 1 MW more"):
+        t.add_column(col, justify="left" if col == "Limit" else "right")
+    for _, r in bind.iterrows():
+        value = r.shadow_price_eur_per_mw_yr
+        t.add_row(escape(str(r.id)), fmt_mw(r.max_new_mw), "n/a" if pd.isna(value) else f"{value:,.0f} EUR/MW/yr")
     console.print(t)
 
 
@@ -200,7 +219,11 @@ def print_answers(answers: dict, console: Console) -> None:
                   f"{fmt_energy(eu.get('delivered_mwh'))} /yr net, peak {fmt_mw(eu.get('peak_delivery_mw'))} MW")
     dc = answers.get("delivered_cost")
     if dc:
-        segs = ", ".join(f"{k} {v:.1f}" for k, v in (dc.get("segments_eur_per_mwh") or {}).items() if v is not None)
+        items = [(k, v) for k, v in (dc.get("segments_eur_per_mwh") or {}).items() if v is not None]
+        shown = [(k, v) for k, v in items if abs(v) >= 0.05 or k in ("generation", "losses")]
+        segs = ", ".join(f"{k} {v:.1f}" for k, v in shown)
+        if len(shown) < len(items):  # existing links carry no investment in the data: sunk, 0 EUR/MWh
+            segs += f", {len(items) - len(shown)} more link(s) < 0.05"
         cost = dc.get("delivered_cost_eur_per_mwh")
         where = ", ".join(dc.get("landing_nodes") or [])
         t.add_row(f"Delivered cost at the landing point ({escape(where)}), traced origin",

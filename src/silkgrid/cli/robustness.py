@@ -65,17 +65,19 @@ def print_table(table: pd.DataFrame, summary: dict, console: Console) -> None:
                   "-" if pd.isna(r["cbam_matched_share"]) else f"{r['cbam_matched_share']:.0%}")
     console.print(t)
     if summary.get("solved"):
-        cost = summary.get("delivered_cost_eur_per_mwh", {})
-        console.print(f"Caspian cable built in {summary['caspian_built_in']} of {summary['solved']} solved cases; "
-                      f"delivered cost {cost.get('min', float('nan')):.1f}-{cost.get('max', float('nan')):.1f} "
-                      "EUR/MWh (min-max).")
+        nan = {"min": float("nan"), "median": float("nan"), "max": float("nan")}
+        size, cost = summary.get("caspian_mw", nan), summary.get("delivered_cost_eur_per_mwh", nan)
+        console.print(f"Caspian cable: {size['min']:,.0f}-{size['max']:,.0f} MW (median {size['median']:,.0f}), "
+                      f"some capacity in {summary['caspian_built_in']} of {summary['solved']} solved cases; delivered "
+                      f"cost {cost['min']:.1f}-{cost['max']:.1f} EUR/MWh (median {cost['median']:.1f}).")
 
 
 @app.command()
 @guarded
 def robustness(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Directory for robustness.csv and robustness.json.",
-                                      show_default=False)],
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", help="Directory for robustness.csv, robustness.json and cases/<case>/ (one result each).",
+        show_default=False)],
     year: Annotated[int, typer.Option(help="Model year of the corridor data set (2030-2050).")] = 2035,
     weather_years: Annotated[str, typer.Option("--weather-years", help="Synthetic weather years (seeds).")] = "1,2,3",
     finance: Annotated[str, typer.Option(help="Cost-of-capital / capex cases of the data set.")] = "low,central,high",
@@ -96,7 +98,7 @@ def robustness(
         if not quiet:
             err.print(f"[{done}/{total}] {escape(label)} solved")
 
-    table = run_cases(cases, resolution=res, progress=progress)
+    table = run_cases(cases, resolution=res, progress=progress, out_dir=out / "cases")
     summary = summarise(table)
     out.mkdir(parents=True, exist_ok=True)
     _write_atomic(out / "robustness.csv", table.to_csv(index=False))

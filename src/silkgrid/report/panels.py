@@ -309,7 +309,8 @@ def delivered_cost_html(result: Result) -> str:
     if not dc["destinations"] or dc["delivered_mwh"] < NEGLIGIBLE_MWH:
         return "<p class='note'>Delivered cost: nothing lands in the EU nodes (corridor.eu_nodes).</p>"
     segs = "".join(f"<tr><td>{esc(k)}</td><td>{v:,.1f}</td><td>{dc['segments_eur'][k] / 1e6:,.1f}</td></tr>"
-                   for k, v in dc["segments_eur_per_mwh"].items())
+                   for k, v in dc["segments_eur_per_mwh"].items()
+                   if abs(v) >= 0.05 or k in ("generation", "losses"))  # sunk existing links cost 0
     return (f"<p><b>Delivered cost at the landing point ({esc(', '.join(dc['landing_nodes']))}): "
             f"{dc['delivered_cost_eur_per_mwh']:,.1f} EUR/MWh</b> on {fmt_energy(dc['delivered_mwh'])} per year "
             f"landed, costed from the traced origin of the energy (proportional sharing).</p>"

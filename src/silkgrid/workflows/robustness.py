@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -41,6 +42,11 @@ class Case:
     weather_year: int
     finance: str
 
+    @property
+    def slug(self) -> str:
+        """The label as a directory name."""
+        return "-".join(self.label.split())
+
     def scenario(self) -> dict:
         """The scenario reference (a built ``corridor`` data set with these options)."""
         return {"extends": {"dataset": "corridor", "year": self.year, "weather_year": self.weather_year,
@@ -66,20 +72,25 @@ def case_row(case: Case, result: Result) -> dict:
     answers, _ = corridor_metrics(result)
     row["system_cost_eur"] = result.total_cost_eur
     row["eu_delivered_twh"] = answers.get("eu_deliveries", {}).get("delivered_twh", np.nan)
-    row["delivered_cost_eur_per_mwh"] = answers.get("delivered_cost", {}).get("total_eur_per_mwh", np.nan)
+    row["delivered_cost_eur_per_mwh"] = answers.get("delivered_cost", {}).get("delivered_cost_eur_per_mwh", np.nan)
     row["cbam_matched_share"] = answers.get("cbam", {}).get("matched_share", np.nan)
     row["emissions_t"] = float(result.tables["generators"]["emissions_t"].sum())
     return row
 
 
 def run_cases(cases: Sequence[Case], *, resolution: str | None = "1h", solver: dict | None = None,
-              progress: CaseHook | None = None) -> pd.DataFrame:
-    """Solve every case (one after another) and return one row per case (:func:`case_row`)."""
+              progress: CaseHook | None = None, out_dir: str | Path | None = None) -> pd.DataFrame:
+    """Solve every case (one after another) and return one row per case (:func:`case_row`).
+
+    ``out_dir``: each case's result directory (tables, metrics) is written to ``out_dir/<slug>``
+    (the label with spaces as dashes) and its path is the row's ``directory``.
+    """
     rows = []
     for k, case in enumerate(cases, 1):
-        outcome = run(RunSpec(scenario=case.scenario(), resolution=resolution, solver=dict(solver or {}),
-                              label=case.label, metrics=False))
-        rows.append(case_row(case, outcome.result))
+        out = None if out_dir is None else str(Path(out_dir) / case.slug)
+        outcome = run(RunSpec(scenario=case.scenario(), out=out, resolution=resolution, solver=dict(solver or {}),
+                              label=case.label, metrics=out is not None))
+        rows.append({**case_row(case, outcome.result), "directory": out})
         if progress is not None:
             progress(k, len(cases), case.label)
     return pd.DataFrame(rows)
@@ -92,8 +103,7 @@ def summarise(table: pd.DataFrame) -> dict:
     out = {"cases": int(len(table)), "solved": int(len(ok))}
     if not len(ok):
         return out
-    built = ok["caspian_mw"] >= BUILT_FLOOR_MW
-    out["caspian_built_in"] = int(built.sum())
+    out["caspian_built_in"] = int((ok["caspian_mw"] >= BUILT_FLOOR_MW).sum())
     for col in ("caspian_mw", "black_sea_mw", "delivered_cost_eur_per_mwh", "eu_delivered_twh"):
         vals = ok[col].dropna()
         if len(vals):
