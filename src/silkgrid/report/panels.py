@@ -348,8 +348,11 @@ def cbam_panel(result: Result) -> str:
                       f"<td>{v['factor_t_per_mwh']:.3f}</td><td style='text-align:left'>{esc(v['method'])}"
                       f"{' (assumption)' if v['assumption'] else ''}</td></tr>"
                       for k, v in c["origin_countries"].items())
-    head = (f"<p>Origin traced by proportional sharing; contracted producers: "
-            f"{esc(', '.join(c['contracted_generators']) or 'none')}.</p>"
+    ids = c["contracted_generators"]
+    named = ", ".join(ids[:6]) + (f" and {len(ids) - 6} more (metrics.json: cbam.contracted_generators)"
+                                  if len(ids) > 6 else "")
+    head = (f"<p>Origin traced by proportional sharing; contracted producers ({len(ids)}): "
+            f"{esc(named or 'none')}.</p>"
             f"<p><b>Hourly matched share: {'n/a (nothing exported)' if not math.isfinite(share) else f'{share:.1%}'}"
             f"</b> of {fmt_energy(c['exported_mwh'])} landed in the EU. Certificate cost at "
             f"{c['ets_price_eur_per_t']:.0f} EUR/t: default {fmt_eur(c['default_certificate_cost_eur'])}, "
