@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 OUT ?= results/default
-RESOLUTION ?= 12h
+RESOLUTION ?= 1h
 
 .PHONY: run test bench clean
 
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/silkgrid run --out $(OUT) --resolution $(RESOLUTION) --method monolithic --algorithm clarabel
+	$(VENV)/bin/silkgrid run --out $(OUT) --resolution $(RESOLUTION)
 
 test: $(STAMP)
 	$(PY) -m pytest -q -n 2 --dist loadfile

@@ -124,3 +124,26 @@ def test_compare_bad_input_exit_2(dirs, tmp_path):
         assert message in r.output.replace("\n", ""), (args, r.output)
         assert "Traceback" not in r.output
     assert invoke().exit_code == 2  # no directory at all: the option parser says so
+
+
+def test_compare_near_zero_base_and_solver_noise(tmp_path):
+    """Solver round-off in summary.json prints as zero, and a relative change from a base below the
+    display tolerance (0.05 MW, 0.005 EUR/MWh) is "n/a", not "+71,173,000,000 %"."""
+    base = {"status": "optimal", "total_cost_eur": 1000.0, "capacity_mw": {"by_technology": {"solar": 2.81e-6}},
+            "average_price_eur_per_mwh": {"A": -0.004}}
+    other = {"status": "optimal", "total_cost_eur": 1100.0, "capacity_mw": {"by_technology": {"solar": 2000.0}},
+             "average_price_eur_per_mwh": {"A": 0.0}}
+    for name, summary in (("a", base), ("b", other)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "summary.json").write_text(json.dumps(summary))
+    t = compare_table([tmp_path / "a", tmp_path / "b"]).set_index("metric")
+    assert pd.isna(t.loc["capacity_mw.by_technology.solar", "delta_pct_b"])
+    assert t.loc["total_cost_eur", "delta_pct_b"] == approx(10.0)
+    r = invoke(tmp_path / "a", tmp_path / "b")
+    assert r.exit_code == 0, r.output
+    row = next(line for line in r.output.splitlines() if "Capacity solar" in line)
+    assert row.split()[2:] == ["0", "MW", "2,000", "MW", "+2,000", "MW", "n/a"], row
+    price = next(line for line in r.output.splitlines() if "Average price A" in line)
+    assert "-0.0" not in price and price.split()[3:] == ["0.00", "EUR/MWh", "0.00", "EUR/MWh", "0.00", "EUR/MWh",
+                                                          "n/a"], price
+    assert "+10.0 %" in r.output

@@ -117,13 +117,19 @@ def test_provenance_names_the_solver(solved, report):
     from silkgrid.report import panels
 
     solver = solved[1].solver
+    assert (solver["method"], solver["algorithm"]) == ("monolithic", "clarabel")  # the default solver
     text = report.read_text()
-    assert f"<td style='text-align:left'>{solver['method']}, {solver['algorithm']}, " in text
-    assert "HiGHS" not in text or "highs" in str(solver["algorithm"]).lower()
+    assert "<td style='text-align:left'>Clarabel (interior point), monolithic, " in text
+    assert "HiGHS" not in text
     res = Result.from_dir(solved[2])
+    for algorithm, name in (("ipm", "HiGHS interior point"), ("simplex", "HiGHS simplex")):
+        other = replace(res, solver={**res.solver, "algorithm": algorithm, "solve_seconds": 1.0})
+        assert f"{name}, monolithic, 1.0 s" in panels.provenance_panel(other)
     dec = replace(res, solver={**res.solver, "method": "decomposed", "algorithm": "benders (dual simplex windows)",
-                               "gap": 0.0009, "solve_seconds": 12.34})
-    assert "decomposed, benders (dual simplex windows), 12.3 s, proven gap 0.09 %" in panels.provenance_panel(dec)
+                               "gap": 0.0009, "solve_seconds": 12.34,
+                               "decomposition": {"warm_start": {"algorithm": "clarabel", "segments": 876}}})
+    assert ("decomposed (Benders): HiGHS dual simplex windows, Clarabel (interior point) warm start on 876 "
+            "segments, 12.3 s, proven gap 0.09 %") in panels.provenance_panel(dec)
 
 
 def test_bad_week(solved, tmp_path):

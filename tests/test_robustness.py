@@ -69,3 +69,18 @@ def test_cli_writes_csv_and_json(tmp_path):
     assert len(table) == 1 and data["summary"]["cases"] == 1
     assert (out / "cases" / "2035-weather-1-finance-central" / "metrics.json").is_file()
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no temporary files left
+
+
+def test_coarse_corridor_runs_are_warned_with_the_measured_error():
+    """12-hour snapshots of a corridor scenario: the measured cost and Caspian-cable error is named."""
+    import silkgrid
+    from silkgrid.workflows.resolution import MEASURED, resolution_warning
+
+    sc = silkgrid.load_scenario({"extends": "example"})
+    assert resolution_warning(sc) is None  # no corridor section: no measured figure applies
+    corridor = silkgrid.load_scenario({"extends": "corridor-2035", "time": {"resolution": "12h"}})
+    text = resolution_warning(corridor)
+    assert "5.0% below" in text and "582 MW smaller" in text and "--resolution 1h" in text
+    hourly = corridor.model_copy(update={"time": corridor.time.model_copy(update={"resolution": "1h"})})
+    assert resolution_warning(hourly) is None
+    assert sorted(MEASURED) == [3, 6, 12, 24]

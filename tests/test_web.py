@@ -106,7 +106,8 @@ def test_run_validation_is_the_cli_message(server):
     for body, expect in [({"discount_rate": 2}, info.value.message),
                          ({"co2_price": "lots"}, "co2_price"), ({"rm": "-rf"}, "rm")]:
         conn = http.client.HTTPConnection("127.0.0.1", server["port"], timeout=10)
-        conn.request("POST", "/api/runs", body=json.dumps(body), headers={"Content-Type": "application/json"})
+        conn.request("POST", "/api/runs", body=json.dumps(body), headers={
+            "Content-Type": "application/json", "X-SilkGrid-Token": server["app"].state.token})
         r = conn.getresponse()
         assert r.status == 400
         assert expect in json.loads(r.read())["error"]
@@ -246,9 +247,10 @@ def test_run_form_and_compare_in_browser(server, browser):
 
 
 # ---------------------------------------------------------------------------------------- queue
-def _post_run(port: int, body: dict) -> dict:
+def _post_run(port: int, body: dict, token: str) -> dict:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.request("POST", "/api/runs", body=json.dumps(body), headers={"Content-Type": "application/json"})
+    conn.request("POST", "/api/runs", body=json.dumps(body),
+                 headers={"Content-Type": "application/json", "X-SilkGrid-Token": token})
     r = conn.getresponse()
     out = json.loads(r.read())
     conn.close()
@@ -258,7 +260,8 @@ def _post_run(port: int, body: dict) -> dict:
 
 def test_several_queued_runs(server):
     """Runs started while others wait are all solved, one after another, and all get a result id."""
-    jobs = [_post_run(server["port"], {"label": f"q{k}", "co2_price": 50 * k, "caspian_mw": 300 + k})
+    jobs = [_post_run(server["port"], {"label": f"q{k}", "co2_price": 50 * k, "caspian_mw": 300 + k},
+                      server["app"].state.token)
             for k in range(3)]
     assert jobs[-1]["state"] == "queued"
     deadline = time.time() + 40

@@ -21,6 +21,31 @@ class ResultDirError(SilkGridError):
         super().__init__(self.message)
 
 
+#: Display tolerance by unit (``/yr`` dropped): a magnitude below it is solver round-off.  It
+#: prints as 0 (:mod:`silkgrid.report.formatting`, which applies it everywhere numbers are
+#: shown) and is too small to be the base of a relative change (``delta_pct`` is then empty).
+#: Half the last digit shown, and above the LP's absolute round-off on the corridor (relative
+#: tolerance 1e-8 x about 1e5 MW, 1e8 MWh, 1e8 t of the largest values: 1e-3 MW, 1 MWh, 1 t).
+ZERO_BELOW: dict[str, float] = {"MW": 0.05, "MWh": 0.5, "t": 0.5, "EUR": 1.0, "EUR/MWh": 0.005,
+                                "EUR/t": 0.005}
+
+
+def zero_below(unit: str) -> float:
+    """The display tolerance of ``unit`` (``'MWh/yr'`` -> that of MWh; unknown units: 0)."""
+    base = unit[:-3] if unit.endswith("/yr") else unit
+    return ZERO_BELOW.get(base, 0.0)
+
+
+def relative_change(base: float | None, value: float | None, unit: str) -> float | None:
+    """100 x (value - base) / |base| in %; None where either is missing or the base is below
+    the display tolerance of ``unit`` (a near-zero base makes the ratio meaningless)."""
+    if not isinstance(base, float) or not isinstance(value, float):
+        return None
+    if abs(base) < max(zero_below(unit), 1e-12):
+        return None
+    return 100.0 * (value - base) / abs(base)
+
+
 #: Scalar rows of ``silkgrid compare``: (key path in summary.json, label, unit).
 COMPARE_METRICS: list[tuple[tuple[str, ...], str, str]] = [
     (("total_cost_eur",), "Total system cost", "EUR/yr"),
@@ -111,7 +136,8 @@ def compare_table(dirs: list[Path]) -> pd.DataFrame:
     Returns a DataFrame: ``metric`` (key in summary.json, dotted), ``description``, ``unit``,
     one value column per directory (named by its label), then for every directory after the
     first ``delta_<label>`` (value - first) and ``delta_pct_<label>`` (100 x delta / |first|;
-    empty where the first is 0 or missing).  Row ``status`` holds the solve status.
+    empty where the first is missing or below the display tolerance, :func:`relative_change`).
+    Row ``status`` holds the solve status.
     """
     if len(dirs) < 2:
         raise ResultDirError("compare needs at least two results directories",
@@ -144,6 +170,6 @@ def compare_table(dirs: list[Path]) -> pd.DataFrame:
             numeric = isinstance(base, float) and isinstance(v, float)
             delta = v - base if numeric else None
             rec[f"delta_{lab}"] = delta
-            rec[f"delta_pct_{lab}"] = 100.0 * delta / abs(base) if numeric and abs(base) > 1e-12 else None
+            rec[f"delta_pct_{lab}"] = relative_change(base, v, unit) if numeric else None
         records.append(rec)
     return pd.DataFrame.from_records(records)

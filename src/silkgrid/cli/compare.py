@@ -14,7 +14,8 @@ from rich.table import Table
 from silkgrid.analysis.compare import ResultDirError, compare_table
 from silkgrid.analysis.compare import labels as dir_labels
 from silkgrid.cli.app import UsageProblem, app, error, guarded, stdout
-from silkgrid.report.formatting import fmt_emissions, fmt_energy, fmt_eur_per_yr, fmt_mw, fmt_price
+from silkgrid.report.formatting import (fmt_emissions, fmt_energy, fmt_eur_per_yr, fmt_mw, fmt_pct_change, fmt_price,
+                                        negligible)
 
 
 def _fmt_metric(x: Any, unit: str, signed: bool = False) -> str:
@@ -31,7 +32,7 @@ def _fmt_metric(x: Any, unit: str, signed: bool = False) -> str:
         out = fmt_price(x, unit)
     else:
         out = f"{x:,.4g}"
-    return ("+" + out) if signed and x > 0 else out
+    return ("+" + out) if signed and x > 0 and not negligible(x, unit) else out
 
 
 @app.command()
@@ -68,7 +69,7 @@ def compare(
         for lab in labels[1:]:
             pct = rec[f"delta_pct_{lab}"]
             cells += [escape(_fmt_metric(rec[lab], unit)), escape(_fmt_metric(rec[f"delta_{lab}"], unit, signed=True)),
-                      "-" if pct is None or (isinstance(pct, float) and math.isnan(pct)) else f"{pct:+.1f} %"]
+                      fmt_pct_change(pct)]
         t.add_row(*cells)
     console.print(t)
     for lab, status in zip(labels, table.iloc[0][labels]):

@@ -8,7 +8,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from silkgrid.report.formatting import fmt_emissions, fmt_energy, fmt_eur_per_yr, fmt_mw, fmt_price, fmt_seconds
+from silkgrid.report.formatting import (fmt_emissions, fmt_energy, fmt_eur_per_yr, fmt_fixed, fmt_mw, fmt_price,
+                                        fmt_seconds, solver_name)
 from silkgrid.results import Result
 from silkgrid.workflows import proven_gap_text
 
@@ -76,8 +77,7 @@ def print_headline(result: Result, console: Console) -> None:
     head.add_row("Snapshots", f"{snaps.get('count', 0):,} (weighted to {snaps.get('hours_per_year_weight', 0):,.0f} h/yr)")
     head.add_row("Build / solve time",
                  f"{fmt_seconds(solver.get('build_seconds'))} / {fmt_seconds(solver.get('solve_seconds'))}"
-                 f" ({solver.get('method', '?')}, {solver.get('algorithm', '?')}"
-                 f"{', crossover' if solver.get('crossover') else ''})")
+                 f" ({escape(solver_name(solver))})")
     if solver.get("method") == "decomposed":
         dec = solver.get("decomposition", {})
         bound = (f"proven gap {solver['gap']:.3%}" if solver.get("gap") is not None else "no proven gap")
@@ -170,7 +170,7 @@ def _print_build_limits(result: Result, console: Console) -> None:
         t.add_column(col, justify="left" if col == "Limit" else "right")
     for _, r in bind.iterrows():
         value = r.shadow_price_eur_per_mw_yr
-        t.add_row(escape(str(r.id)), fmt_mw(r.max_new_mw), "n/a" if pd.isna(value) else f"{value:,.0f} EUR/MW/yr")
+        t.add_row(escape(str(r.id)), fmt_mw(r.max_new_mw), "n/a" if pd.isna(value) else f"{fmt_fixed(value, 0)} EUR/MW/yr")
     console.print(t)
 
 
@@ -221,7 +221,7 @@ def print_answers(answers: dict, console: Console) -> None:
     if dc:
         items = [(k, v) for k, v in (dc.get("segments_eur_per_mwh") or {}).items() if v is not None]
         shown = [(k, v) for k, v in items if abs(v) >= 0.05 or k in ("generation", "losses")]
-        segs = ", ".join(f"{k} {v:.1f}" for k, v in shown)
+        segs = ", ".join(f"{k} {fmt_fixed(v, 1)}" for k, v in shown)
         if len(shown) < len(items):  # existing links carry no investment in the data: sunk, 0 EUR/MWh
             segs += f", {len(items) - len(shown)} more link(s) < 0.05"
         cost = dc.get("delivered_cost_eur_per_mwh")

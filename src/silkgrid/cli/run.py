@@ -11,13 +11,14 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
-from silkgrid.cli.app import (DEFAULT_DATASET, EXIT_NOT_OPTIMAL, UsageProblem, app, check_resolution, error, guarded,
-                              stderr, stdout)
+from silkgrid.cli.app import (DEFAULT_DATASET, EXIT_BAD_INPUT, EXIT_NOT_OPTIMAL, UsageProblem, app, check_resolution,
+                              error, guarded, stderr, stdout)
 from silkgrid.cli.headline import print_answers, print_counterfactual, print_headline
 from silkgrid.cli.progress import Stages
 from silkgrid.scenario.schema import LP_ALGORITHMS
-from silkgrid.workflows import OutputPathError, RunOutcome, RunSpec, check_out, plan_verdict
+from silkgrid.workflows import OutputPathError, OutputWriteError, RunOutcome, RunSpec, check_out, plan_verdict
 from silkgrid.workflows import run as run_workflow
+from silkgrid.workflows.resolution import resolution_warning
 
 
 class Method(str, Enum):
@@ -122,6 +123,9 @@ def run(
         except ValidationError as exc:  # option values the solver schema rejects
             first = exc.errors()[0]
             raise UsageProblem(first["msg"], option="/".join(map(str, first["loc"]))) from None
+        except OutputWriteError as exc:  # disk full, no permission, another run busy: name the cause
+            error(str(exc), label="Another run is busy" if exc.busy else "Cannot write the results")
+            raise typer.Exit(EXIT_BAD_INPUT) from None
     report_outcome(outcome, stdout(), quiet=quiet)
 
 
@@ -153,6 +157,9 @@ def check_out_option(out: Path, *, force: bool) -> Path:
 def report_outcome(outcome: RunOutcome, console: Console, *, quiet: bool) -> None:
     """Print the tables, say what was written, and exit 1 unless the plan is optimal."""
     result = outcome.result
+    warning = resolution_warning(result.scenario) if result.scenario is not None else None
+    if warning:
+        stderr().print(f"[bold yellow]Coarse time resolution:[/] {escape(warning)}", soft_wrap=True)
     if not quiet:
         print_headline(result, console)
         if outcome.answers is not None:

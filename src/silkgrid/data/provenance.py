@@ -304,7 +304,10 @@ def format_sources(dataset: str | Path = "corridor") -> str:
     cited = sum(n for sid, n in usage.items() if sid != ASSUMPTION)
     lines = [f"Sources of data set '{name}': {len(sources) - (ASSUMPTION in sources)} sources, "
              f"{cited} source citations; {usage.get(ASSUMPTION, 0)} values rest on assumptions "
-             f"(see 'silkgrid info {name} --assumptions').", ""]
+             f"(see 'silkgrid info {name} --assumptions').",
+             "'via ...' names the project-internal fact sheet or note (domain-facts, credibility.md, "
+             "offline-data.md) where the figure was collected; those are not shipped with SilkGrid, the URL "
+             "or repository above each is the source.", ""]
     for sid, src in sources.items():
         if sid == ASSUMPTION:
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from silkgrid.data.geo import load_countries
+from silkgrid.report.formatting import fmt_mw, fmt_price
 from silkgrid.report.svg import esc
 from silkgrid.results import Result
 
@@ -87,8 +88,8 @@ def map_panel(result: Result) -> str:
             (x1, y1), (x2, y2) = (proj(nodes[n]["lon"], nodes[n]["lat"]) for n in (r.from_node, r.to_node))
             width = 1.5 + 10 * (r.total_mw / max_cap if max_cap > 0 else 0)
             dash = ' stroke-dasharray="6 5"' if r.total_mw < 1 else ""  # not built
-            tip = (f"{r.id}: {r.from_node} → {r.to_node}, {r.total_mw:,.0f} MW "
-                   f"(new {r.new_mw:,.0f}), utilisation {r.utilisation:.0%}")
+            tip = (f"{r.id}: {r.from_node} → {r.to_node}, {fmt_mw(r.total_mw)} MW "
+                   f"(new {fmt_mw(r.new_mw)}), utilisation {r.utilisation:.0%}")
             parts.append(f'<path class="link" data-id="{esc(r.id)}" d="M{x1:.1f},{y1:.1f}L{x2:.1f},{y2:.1f}" '
                          f'stroke="{util_colour(r.utilisation)}" stroke-width="{width:.1f}" '
                          f'stroke-linecap="round" fill="none" opacity="0.9"{dash}><title>{esc(tip)}</title></path>')
@@ -96,7 +97,7 @@ def map_panel(result: Result) -> str:
     price = ntab.set_index("id")["mean_price_eur_per_mwh"].to_dict() if ntab is not None else {}
     for n in nodes.values():
         x, y = proj(n["lon"], n["lat"])
-        tip = f"{n['id']} ({n.get('name') or n['country']}), mean price {price.get(n['id'], float('nan')):.1f} EUR/MWh"
+        tip = f"{n['id']} ({n.get('name') or n['country']}), mean price {fmt_price(price.get(n['id']))}"
         parts.append(f'<circle class="node" data-id="{esc(n["id"])}" cx="{x:.1f}" cy="{y:.1f}" r="7" '
                      f'fill="#17324d" stroke="#fff" stroke-width="2"><title>{esc(tip)}</title></circle>'
                      f'<text x="{x + 10:.1f}" y="{y - 8:.1f}" font-size="13" font-weight="bold" '

@@ -23,7 +23,7 @@ from silkgrid.analysis import (cost_components, delivered_cost, matching_shares,
                                traced_matching)
 from silkgrid.analysis.costs import COMPONENTS
 from silkgrid.core.errors import SilkGridError
-from silkgrid.report.formatting import fmt_energy, fmt_eur
+from silkgrid.report.formatting import fmt_energy, fmt_eur, fmt_fixed, fmt_mw, fmt_price, solver_name
 from silkgrid.report.geomap import map_panel
 from silkgrid.report.svg import NODE_COLOURS, Frame, colour_map, esc, legend, nice_ticks, num, tick_label
 from silkgrid.results import Result
@@ -132,10 +132,9 @@ def scenario_note(result: Result) -> str:
 
 
 def solver_text(solver: dict) -> str:
-    """``'monolithic, clarabel, 12.3 s'``; a decomposed solve adds its proven gap."""
-    parts = [str(solver.get("method") or "?")]
-    if solver.get("algorithm"):
-        parts.append(str(solver["algorithm"]))
+    """``'Clarabel (interior point), monolithic, 12.3 s'``: the solver that ran
+    (:func:`~silkgrid.report.formatting.solver_name`); a decomposed solve adds its proven gap."""
+    parts = [solver_name(solver)]
     parts.append(f"{solver.get('solve_seconds') or 0:.1f} s")
     if solver.get("method") == "decomposed" and solver.get("gap") is not None:
         parts.append(f"proven gap {solver['gap'] * 100:.2f} %")
@@ -173,7 +172,7 @@ def capacity_panel(result: Result) -> str:
                 continue
             x0, x1 = fr.x(acc), fr.x(acc + mw)
             fr.parts.append(f'<rect class="bar" x="{num(x0)}" y="{y}" width="{num(max(x1 - x0, 0.5))}" height="22" '
-                            f'fill="{colours[tech]}"><title>{esc(f"{node} {tech}: {mw:,.0f} MW")}</title></rect>')
+                            f'fill="{colours[tech]}"><title>{esc(f"{node} {tech}: {fmt_mw(mw)} MW")}</title></rect>')
             acc += mw
         fr.parts.append(f'<text x="{num(fr.x(acc) + 4)}" y="{y + 15}">{acc:,.0f}</text>')
     return fr.svg() + legend(colours)
@@ -308,11 +307,11 @@ def delivered_cost_html(result: Result) -> str:
         return f"<p class='warn'>Delivered cost not computed: {esc(exc)}.</p>"
     if not dc["destinations"] or dc["delivered_mwh"] < NEGLIGIBLE_MWH:
         return "<p class='note'>Delivered cost: nothing lands in the EU nodes (corridor.eu_nodes).</p>"
-    segs = "".join(f"<tr><td>{esc(k)}</td><td>{v:,.1f}</td><td>{dc['segments_eur'][k] / 1e6:,.1f}</td></tr>"
+    segs = "".join(f"<tr><td>{esc(k)}</td><td>{fmt_fixed(v)}</td><td>{fmt_fixed(dc['segments_eur'][k] / 1e6)}</td></tr>"
                    for k, v in dc["segments_eur_per_mwh"].items()
                    if abs(v) >= 0.05 or k in ("generation", "losses"))  # sunk existing links cost 0
     return (f"<p><b>Delivered cost at the landing point ({esc(', '.join(dc['landing_nodes']))}): "
-            f"{dc['delivered_cost_eur_per_mwh']:,.1f} EUR/MWh</b> on {fmt_energy(dc['delivered_mwh'])} per year "
+            f"{fmt_price(dc['delivered_cost_eur_per_mwh'])}</b> on {fmt_energy(dc['delivered_mwh'])} per year "
             f"landed, costed from the traced origin of the energy (proportional sharing).</p>"
             f"<p>Origin by country: {_mix(dc['origin_by_country'])}.<br>Origin by technology: "
             f"{_mix(dc['origin_by_technology'])}.</p><table><tr><th>segment</th><th>EUR/MWh</th>"
@@ -409,10 +408,10 @@ def cost_panel(result: Result) -> str:
                 neg += v
             fr.parts.append(f'<rect class="bar" x="{num(fr.x(i + 0.5) - bw / 2)}" y="{num(fr.y(b))}" width="{num(bw)}" '
                             f'height="{num(max(fr.y(a) - fr.y(b), 0.3))}" fill="{colours[c]}">'
-                            f'<title>{esc(f"{tech} {names[c]}: {v:,.1f} M EUR/yr")}</title></rect>')
+                            f'<title>{esc(f"{tech} {names[c]}: {fmt_fixed(v, 1)} M EUR/yr")}</title></rect>')
     fr.parts.append(f'<line x1="{fr.ml}" x2="{W - fr.mr}" y1="{num(fr.y(0))}" y2="{num(fr.y(0))}" stroke="#333"/>')
-    rows = "".join(f"<tr><td>{esc(t)}</td>" + "".join(f"<td>{r[c] / 1e6:,.1f}</td>" for c in comps)
-                   + f"<td><b>{r['total_eur'] / 1e6:,.1f}</b></td></tr>" for t, r in by.iterrows())
+    rows = "".join(f"<tr><td>{esc(t)}</td>" + "".join(f"<td>{fmt_fixed(r[c] / 1e6)}</td>" for c in comps)
+                   + f"<td><b>{fmt_fixed(r['total_eur'] / 1e6)}</b></td></tr>" for t, r in by.iterrows())
     table = ("<table><tr><th>technology (M EUR/yr)</th>" + "".join(f"<th>{esc(names[c])}</th>" for c in comps)
              + f"<th>total</th></tr>{rows}</table>")
     return (head + fr.svg() + legend({names[c]: colours[c] for c in comps}) + table

@@ -3,5 +3,6 @@
 from silkgrid.results.api import solve
 from silkgrid.results.extract import extract
 from silkgrid.results.result import Result, network_info
+from silkgrid.results.staging import OutputBusyError, ResultWriteError
 
-__all__ = ["Result", "extract", "network_info", "solve"]
+__all__ = ["OutputBusyError", "Result", "ResultWriteError", "extract", "network_info", "solve"]

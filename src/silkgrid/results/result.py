@@ -9,9 +9,6 @@ a worker process or a Dask worker.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +17,7 @@ import pandas as pd
 
 from silkgrid.core.errors import SilkGridError
 from silkgrid.core.jsonsafe import clean
+from silkgrid.results.staging import staged_dir
 from silkgrid.scenario.schema import Scenario
 from silkgrid.scenario.serialise import from_plain, to_plain
 
@@ -133,28 +131,18 @@ class Result:
     def to_dir(self, path: str | Path, *, csv: bool = False) -> Path:
         """Write the result directory (summary, network, scenario, tables); atomically replaces ``path``.
 
-        Everything is written into a hidden temporary folder next to ``path``, which then
-        replaces ``path`` by renames: a reader sees the old directory or the new one, never a
-        mix.  ``csv`` also writes every table as CSV.
+        Everything is written into a hidden staging folder next to ``path``, which then replaces
+        ``path`` in one swap, under the per-path lock (:mod:`silkgrid.results.staging`): a reader
+        sees the old directory or the new one, never a mix.  ``csv`` also writes every table as
+        CSV.  Raises :class:`~silkgrid.results.staging.ResultWriteError` (disk full, no
+        permission, another writer busy with ``path``); nothing is then written.
         """
-        path = Path(path).resolve()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-        try:
-            self._write_files(tmp, csv=csv)
-            if path.exists():
-                old = path.with_name(f".{path.name}.old-{os.getpid()}")
-                path.rename(old)
-                tmp.rename(path)
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                tmp.rename(path)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return path
+        with staged_dir(path) as tmp:
+            self.write_files(tmp, csv=csv)
+        return Path(path).expanduser().resolve()
 
-    def _write_files(self, folder: Path, *, csv: bool) -> None:
+    def write_files(self, folder: Path, *, csv: bool = False) -> None:
+        """Write the files of :meth:`to_dir` into the existing ``folder`` (no swap, no lock)."""
         (folder / SUMMARY_FILE).write_text(json.dumps(self.summary, indent=2) + "\n")
         if self.network and self.tables:
             net = {**self.network, "weights_h": [float(x) for x in self.weights]}

@@ -143,10 +143,13 @@ def solve_decomposed(sc: Scenario, built: BuiltModel, opts: SolverOptions, *,
             # segments end at every window boundary: the storage levels handed to the windows
             # are then levels the aggregated solution reaches, not interpolations.  One thread:
             # the other cores prepare the windows (and Clarabel gains little from a second one)
+            # the warm start shares the run's time limit: a short limit leaves it unfinished (its
+            # point is then not used) rather than running it to the end before the limit is checked
             agg, agg_sol = solve_aggregated(sc, opts.model_copy(update={
-                "time_limit_s": None, "segments": segments, "algorithm": opts.warm_start_algorithm,
-                "threads": 1}), breaks=np.flatnonzero(np.diff(windows)) + 1)
-            if agg_sol.x is not None:  # a point near the optimum is enough (Benders proves the rest)
+                "time_limit_s": max(1.0, limit - (time.perf_counter() - t0)), "segments": segments,
+                "algorithm": opts.warm_start_algorithm, "threads": 1}),
+                breaks=np.flatnonzero(np.diff(windows)) + 1)
+            if agg_sol.x is not None and agg_sol.status != "time_limit":  # near the optimum is enough
                 z0 = part.z_from_x(expand_to(agg, agg_sol.x, built), lp=lp)
             facts["warm_start"] = {"segments": segments, "algorithm": opts.warm_start_algorithm,
                                    "seconds": time.perf_counter() - tw, "status": agg_sol.status,

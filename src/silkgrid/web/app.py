@@ -11,7 +11,9 @@ import hmac
 import html
 import ipaddress
 import json
+import logging
 import math
+import re
 import secrets
 import threading
 from importlib import resources
@@ -31,11 +33,20 @@ from silkgrid.results import Result
 from silkgrid.web.jobs import JobQueue, Registry
 from silkgrid.web.knobs import Knobs, RunRequest
 
-__all__ = ["create_app", "is_loopback", "new_token", "make_server"]
+__all__ = ["create_app", "is_loopback", "new_token", "make_server", "parse_host", "json_depth"]
 
 #: Largest request body accepted (the Run form's JSON is a few hundred bytes).
 MAX_BODY = 16 * 1024
+#: Deepest JSON nesting accepted (the Run request is one flat object: depth 1).
+MAX_JSON_DEPTH = 4
 TOKEN_COOKIE = "silkgrid_token"
+TOKEN_HEADER = "x-silkgrid-token"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: ``name-or-IPv4[:port]`` or ``[IPv6][:port]``, nothing else (no userinfo ``@``, path or spaces).
+_HOST_RE = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::([0-9]{1,5}))?")
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_log = logging.getLogger("silkgrid.web")
 _STATIC = {"app.js": "application/javascript", "style.css": "text/css"}
 _CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
         "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
@@ -55,11 +66,33 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _host_name(header: str) -> str:
-    """``127.0.0.1:8050`` -> ``127.0.0.1``; ``[::1]:8050`` -> ``::1``."""
-    if header.startswith("["):
-        return header[1:].split("]", 1)[0]
-    return header.rsplit(":", 1)[0]
+def parse_host(header: str | None) -> str | None:
+    """Host name of a ``Host`` header (``127.0.0.1:8050`` -> ``127.0.0.1``, ``[::1]:8050`` -> ``::1``),
+    or None when it is malformed (``127.0.0.1:8050@evil.com``, a port above 65535, spaces, empty)."""
+    m = _HOST_RE.fullmatch(header or "")
+    if m is None or (m.group(2) is not None and not 0 < int(m.group(2)) < 65536):
+        return None
+    return m.group(1).strip("[]")
+
+
+def json_depth(body: bytes) -> int:
+    """Deepest nesting of ``[``/``{`` in a JSON text, strings skipped (vectorised; no parsing, so no
+    RecursionError whatever the depth)."""
+    b = np.frombuffer(_JSON_STRING.sub(b'""', body), dtype=np.uint8)
+    step = np.isin(b, (ord("["), ord("{"))).astype(np.int64) - np.isin(b, (ord("]"), ord("}")))
+    return int(np.cumsum(step).max(initial=0))
+
+
+def _harden(resp: Response) -> Response:
+    """Set the security headers (on every response, errors included)."""
+    resp.headers["Content-Security-Policy"] = _CSP
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Referrer-Policy"] = "no-referrer"
+    return resp
+
+
+def _refuse(status: int, text: str) -> Response:
+    return _harden(Response(text, status_code=status, media_type="text/plain"))
 
 
 def new_token() -> str:
@@ -107,10 +140,12 @@ def _num(x, nd: int = 1) -> str:
     return f"{x:,.{nd}f}"
 
 
-def _page(title: str, body: str, *, token_note: str = "") -> HTMLResponse:
+def _page(title: str, body: str, *, token: str = "", token_note: str = "") -> HTMLResponse:
+    """A full page; ``token`` (the server's) goes into ``<meta name='silkgrid-token'>`` for app.js."""
     return HTMLResponse(
         f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><meta name='viewport' "
-        f"content='width=device-width,initial-scale=1'><title>{_e(title)}</title>"
+        f"content='width=device-width,initial-scale=1'><meta name='silkgrid-token' content='{_e(token)}'>"
+        f"<title>{_e(title)}</title>"
         "<link rel='icon' href='data:,'><link rel='stylesheet' href='/static/report.css'><link rel='stylesheet' href='/static/style.css'>"
         "<script src='/static/app.js' defer></script></head><body>"
         f"<header><h1><a href='/'>SilkGrid</a> · {_e(title)}</h1>{token_note}</header><main>{body}</main>"
@@ -124,9 +159,12 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
 
     ``result_dirs``: results directories to show (each gets an id); ``runs_dir``: where runs from
     the form are written; ``base_scenario``: scenario dict the Run form's knobs are applied to
-    (default: the corridor data set, 2035); ``token``: required on every request when set;
-    ``loopback_only``: refuse requests whose Host header is not a loopback name (DNS rebinding).
+    (default: the corridor data set, 2035); ``token``: required on every request when set (else a
+    random one is made; either way mutating requests must carry it in ``X-SilkGrid-Token``, which
+    only the server's own pages hold); ``loopback_only``: refuse requests whose Host header is not a
+    loopback name (DNS rebinding).
     """
+    api_token = token or new_token()
     registry = Registry()
     for d in result_dirs:
         registry.add(Path(d))
@@ -134,6 +172,7 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
     jobs = JobQueue(registry, Path(runs_dir))
     app = FastAPI(title="SilkGrid", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.registry, app.state.jobs, app.state.knobs = registry, jobs, knobs
+    app.state.token = api_token  # for programs and tests that drive the API directly
 
     def warm():  # load the base scenario now, not on the first page view (the corridor takes seconds)
         try:
@@ -142,29 +181,43 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
             pass
     threading.Thread(target=warm, name="silkgrid-web-warm", daemon=True).start()
 
+    def matches(given: str | None) -> bool:
+        return hmac.compare_digest((given or "").encode(), api_token.encode())
+
     @app.middleware("http")
     async def guard(request: Request, call_next):
-        if loopback_only:
-            if not is_loopback(_host_name(request.headers.get("host") or "")):
-                return Response("bad Host header", status_code=400, media_type="text/plain")
+        host_header = request.headers.get("host")
+        host = parse_host(host_header)
+        if host is None or (loopback_only and not is_loopback(host)):
+            return _refuse(400, "bad Host header")
+        origin = request.headers.get("origin")
+        if origin is not None and origin.lower() != f"{request.url.scheme}://{host_header}".lower():
+            return _refuse(403, f"cross-origin request refused (Origin {origin!r} is not this server)")
         cl = request.headers.get("content-length")
         if cl is not None and (not cl.isdigit() or int(cl) > MAX_BODY):
-            return Response("request body too large", status_code=413, media_type="text/plain")
+            return _refuse(413, "request body too large")
         set_cookie = False
         if token is not None:
-            given = (request.headers.get("x-silkgrid-token") or request.cookies.get(TOKEN_COOKIE)
-                     or request.query_params.get("token") or "")
-            if not hmac.compare_digest(given.encode(), token.encode()):
-                return Response("a valid token is required (open the address printed by 'silkgrid serve')",
-                                status_code=401, media_type="text/plain")
+            if not matches(request.headers.get(TOKEN_HEADER) or request.cookies.get(TOKEN_COOKIE)
+                           or request.query_params.get("token")):
+                return _refuse(401, "a valid token is required (open the address printed by 'silkgrid serve')")
             set_cookie = request.query_params.get("token") is not None
-        resp = await call_next(request)
-        resp.headers["Content-Security-Policy"] = _CSP
-        resp.headers["X-Content-Type-Options"] = "nosniff"
-        resp.headers["Referrer-Policy"] = "no-referrer"
+        if request.method not in _SAFE_METHODS:
+            if not matches(request.headers.get(TOKEN_HEADER)):  # a cookie is not enough: the header is
+                return _refuse(403, "this request changes state and needs the server's X-SilkGrid-Token "
+                                    "header (sent by the dashboard page itself)")
+            has_body = (cl not in (None, "0")) or "transfer-encoding" in request.headers
+            ctype = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+            if has_body and ctype != "application/json":
+                return _refuse(415, "the request body must be JSON (Content-Type: application/json)")
+        try:
+            resp = await call_next(request)
+        except Exception:  # noqa: BLE001 - a bug: log it, answer a plain 500 that keeps the headers
+            _log.exception("unhandled error in %s %s", request.method, request.url.path)
+            return _refuse(500, "internal server error (details are in the server's log)")
         if set_cookie:
             resp.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
-        return resp
+        return _harden(resp)
 
     def entry_or_404(rid: str):
         entry = registry.get(rid)
@@ -192,7 +245,7 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
     # ------------------------------------------------------------------ pages
     @app.get("/", response_class=HTMLResponse)
     def index():
-        return _page("dashboard", _index_body(registry, jobs, knobs))
+        return _page("dashboard", _index_body(registry, jobs, knobs), token=api_token)
 
     @app.get("/fragments/results", response_class=HTMLResponse)
     def results_fragment():
@@ -201,7 +254,7 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
     @app.get("/results/{rid}", response_class=HTMLResponse)
     def result_page(rid: str):
         entry = entry_or_404(rid)
-        return _page(entry.label, _result_body(entry))
+        return _page(entry.label, _result_body(entry), token=api_token)
 
     @app.get("/results/{rid}/fragments/dispatch", response_class=HTMLResponse)
     def dispatch_fragment(rid: str, node: str, week: int = 1):
@@ -248,11 +301,20 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
             body += chunk
             if len(body) > MAX_BODY:
                 return JSONResponse({"error": "request body too large"}, status_code=413)
+        if not body.strip():
+            return JSONResponse({"error": "Invalid input: the request body is empty; send a JSON object of "
+                                          "Run-form knobs ({} runs the defaults)."}, status_code=400)
+        if json_depth(body) > MAX_JSON_DEPTH:
+            return JSONResponse({"error": f"Invalid input: the JSON is nested deeper than {MAX_JSON_DEPTH} "
+                                          "levels; the Run request is one flat object."}, status_code=400)
         try:
-            payload = json.loads(body or b"{}")
+            payload = json.loads(body)
             req = RunRequest.model_validate(payload)
-        except ValueError as exc:  # JSON or type errors (ValidationError is a ValueError)
+        except (ValueError, RecursionError) as exc:  # JSON or type errors (ValidationError is a ValueError)
             return JSONResponse({"error": _type_message(exc)}, status_code=400)
+        if req.label and _CONTROL.search(req.label):
+            return JSONResponse({"error": "Invalid input: label contains a control character (NUL, newline, "
+                                          "tab, ...); use printable text."}, status_code=400)
         try:
             sc, spec, notes = knobs.build(req)
         except ScenarioError as exc:
@@ -270,7 +332,7 @@ class _NotFound(Exception):
     pass
 
 
-def _type_message(exc: ValueError) -> str:
+def _type_message(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         first = exc.errors()[0]
         if not first["loc"]:

@@ -171,11 +171,11 @@ class JobQueue:
         """One run through :func:`silkgrid.workflows.run`, the CLI's workflow and plan-acceptance rule."""
         job.state = "running"
         out = self.runs_dir / f"{job.id}-{_SLUG.sub('_', job.label)[:60]}"
-        spec = RunSpec(scenario=job.spec, out=str(out))
+        # web_run.json goes into the staged directory: the result appears complete or not at all
+        record = json.dumps({"knobs": job.knobs, "scenario": job.spec}, indent=1, default=str) + "\n"
+        spec = RunSpec(scenario=job.spec, out=str(out), extra_files={"web_run.json": record})
         outcome = run_workflow(spec, scenario=job.scenario, progress=lambda stage: setattr(job, "stage", stage))
         written = outcome.directory
-        (written / "web_run.json").write_text(json.dumps({"knobs": job.knobs, "scenario": job.spec}, indent=1,
-                                                         default=str) + "\n")
         accepted, job.verdict = plan_verdict(outcome.result)
         if not accepted:
             job.state = "failed"

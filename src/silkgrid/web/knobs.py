@@ -10,11 +10,13 @@ scenario are skipped, and the run says so.
 from __future__ import annotations
 
 import copy
+import re
 import threading
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from silkgrid.core.errors import ScenarioError
 from silkgrid.scenario.loader import load_scenario, merge_scenarios
 
 #: Base scenario of the Run form when the server is given none: the sourced corridor data set.
@@ -26,6 +28,13 @@ DEFAULT_BASE = {"extends": {"dataset": "corridor", "year": 2035}, "time": {"reso
 CAPACITY_KNOBS = ("caspian", "black_sea")
 
 Capacity = float | Literal["optimise"]
+#: Highest CO2 price the form accepts, EUR/t.  A sanity bound (assumption, not a data value): about ten
+#: times the highest carbon prices of published 2050 net-zero pathways (IEA NZE: 250 USD/t); far above
+#: it the LP's cost coefficients span so many orders of magnitude that the solver's verdict is unreliable.
+MAX_CO2_PRICE = 2500.0
+#: Longest snapshot the form accepts, h: one snapshot must not span more than a day, or the model
+#: cannot represent the solar day or daily storage cycles.
+MAX_RESOLUTION_H = 24
 
 
 class RunRequest(BaseModel):
@@ -117,6 +126,7 @@ class Knobs:
         overlay: dict = {}
         links = []
         knob_links = self.links
+        base_links = {ln.id: ln for ln in self.base_scenario().links}
         for knob, value in (("caspian", req.caspian_mw), ("black_sea", req.black_sea_mw)):
             lid = knob_links.get(knob)
             if value == "optimise":
@@ -128,11 +138,24 @@ class Knobs:
             if lid not in ids:
                 notes.append(f"{knob} cable capacity skipped: the base scenario has no link '{lid}'")
                 continue
+            cap_max = base_links[lid].max_capacity_mw
+            if cap_max is not None and not value <= cap_max:
+                raise ScenarioError(
+                    f"{value:g} MW is above the maximum of link '{lid}' in the base scenario, "
+                    f"{cap_max:,.0f} MW (its max_capacity_mw in the data set's links table, where its source "
+                    "and reason are given)", field=f"{knob}_mw",
+                    fix=f"give at most {cap_max:,.0f} MW, or 'optimise'")
             links.append({"id": lid, "extendable": True, "min_capacity_mw": value, "max_capacity_mw": value})
         if links:
             overlay["links"] = links
         policies: dict = {}
         if req.co2_price is not None:
+            if not 0 <= req.co2_price <= MAX_CO2_PRICE:
+                raise ScenarioError(
+                    f"{req.co2_price:g} EUR/t is outside 0 to {MAX_CO2_PRICE:,.0f} EUR/t (the form's sanity "
+                    "bound: about ten times the highest published 2050 net-zero carbon prices; beyond it the "
+                    "LP is too badly scaled for a reliable answer)", field="co2_price",
+                    fix=f"give a CO2 price between 0 and {MAX_CO2_PRICE:,.0f} EUR/t")
             policies["co2_price_eur_per_t"] = req.co2_price
         if req.cbam_hourly_matching:
             path = self.cbam_path
@@ -152,6 +175,12 @@ class Knobs:
             else:  # elements with a discount_rate of their own keep it
                 overlay["discount_rate"] = req.discount_rate
         if req.resolution:
+            m = re.fullmatch(r"\s*([0-9]+)\s*h\s*", req.resolution)
+            if m and int(m.group(1)) > MAX_RESOLUTION_H:
+                raise ScenarioError(
+                    f"resolution '{req.resolution.strip()}' makes snapshots longer than a day, so the model "
+                    "cannot represent the solar day or daily storage cycles", field="resolution",
+                    fix=f"give at most '{MAX_RESOLUTION_H}h' (e.g. '1h', '3h', '12h')")
             overlay["time"] = {"resolution": req.resolution}
         raw = merge_scenarios(raw, overlay)
         raw["extends"] = copy.deepcopy(self.base.get("extends")) if "extends" not in raw else raw["extends"]

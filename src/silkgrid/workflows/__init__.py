@@ -4,9 +4,9 @@
 metrics, counterfactual and report.  Sweeps, reliability runs and pathways build on it.
 """
 
-from silkgrid.workflows.output import OutputPathError, check_not_inside, check_out
+from silkgrid.workflows.output import OutputPathError, OutputWriteError, check_not_inside, check_out
 from silkgrid.workflows.run import (RunOutcome, RunSpec, StageHook, plan_verdict, proven_gap_text, resolve_scenario,
                                     run)
 
-__all__ = ["OutputPathError", "RunOutcome", "RunSpec", "StageHook", "check_not_inside", "check_out",
-           "plan_verdict", "proven_gap_text", "resolve_scenario", "run"]
+__all__ = ["OutputPathError", "OutputWriteError", "RunOutcome", "RunSpec", "StageHook", "check_not_inside",
+           "check_out", "plan_verdict", "proven_gap_text", "resolve_scenario", "run"]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from silkgrid.core.errors import SilkGridError
+from silkgrid.results.staging import OutputBusyError, ResultWriteError, write_error
 
 
 class OutputPathError(SilkGridError):
@@ -13,6 +16,27 @@ class OutputPathError(SilkGridError):
     def __init__(self, problem: str, fix: str) -> None:
         self.problem, self.fix = problem, fix
         super().__init__(f"{problem.rstrip('.')}. Fix: {fix.rstrip('.')}.")
+
+
+class OutputWriteError(OutputPathError):
+    """Writing the results failed (disk full, no permission, another run busy with the path);
+    nothing was written.  ``busy``: another live process holds the path's lock."""
+
+    def __init__(self, problem: str, fix: str, *, busy: bool = False) -> None:
+        super().__init__(problem, fix)
+        self.busy = busy
+
+
+@contextmanager
+def write_errors() -> Iterator[None]:
+    """Turn write failures of the block into :class:`OutputWriteError` naming their cause."""
+    try:
+        yield
+    except ResultWriteError as exc:
+        raise OutputWriteError(exc.problem, exc.fix, busy=isinstance(exc, OutputBusyError)) from None
+    except OSError as exc:  # outside a staging folder (e.g. creating the parent)
+        err = write_error(exc, exc.filename or "the output directory")
+        raise OutputWriteError(err.problem, err.fix) from None
 
 
 def check_out(out: str | Path, *, force: bool = False) -> Path:

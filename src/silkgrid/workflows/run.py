@@ -11,23 +11,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from silkgrid.analysis.counterfactual import COUNTERFACTUAL_FILE, co2_avoided
 from silkgrid.analysis.metrics import write_metrics
+from silkgrid.core.errors import SilkGridError
 from silkgrid.core.jsonsafe import clean
 from silkgrid.report import write_report
 from silkgrid.results import Result, solve
+from silkgrid.results.staging import output_lock, staged_dir
 from silkgrid.scenario.loader import load_scenario
 from silkgrid.scenario.schema import Scenario, Time
 from silkgrid.solve.api import resolve_options
 from silkgrid.solve.benders import IterationHook
-from silkgrid.workflows.output import OutputPathError, check_not_inside
+from silkgrid.workflows.output import check_not_inside, write_errors
 
 #: Called with a stage name as each stage starts: "load", "build", "solve", "counterfactual",
-#: "write", "metrics", "report".
+#: "write", "metrics", "report", and "commit" just before the complete directory is swapped in.
 StageHook = Callable[[str], None]
 
 
@@ -57,6 +60,8 @@ class RunSpec:
     report_week: int = 1
     csv: bool = False
     """Also write every table as CSV."""
+    extra_files: dict[str, str] = field(default_factory=dict)
+    """More text files (name -> content) written into the directory before it is swapped in."""
 
 
 @dataclass
@@ -118,37 +123,55 @@ def run(spec: RunSpec, *, progress: StageHook | None = None, on_iteration: Itera
     ``scenario``: the scenario ``spec`` names, already loaded by the caller (the web validates
     it when the run is submitted); otherwise it is loaded here.  A result without a plan is
     returned (and its ``summary.json`` written), not raised: ``outcome.accepted`` says.
+    With ``spec.out`` the output path is locked from the start to the end (a second run
+    into it fails at once), and everything requested (tables, counterfactual, metrics, report,
+    ``spec.extra_files``) is written into a staging folder that replaces ``spec.out`` only when
+    complete (:mod:`silkgrid.results.staging`).
     Raises :class:`~silkgrid.core.errors.ScenarioError` for bad input and
-    :class:`~silkgrid.workflows.output.OutputPathError` when the output cannot be written.
+    :class:`~silkgrid.workflows.output.OutputPathError` when the output cannot be written
+    (:class:`~silkgrid.workflows.output.OutputWriteError`: disk full, no permission, busy).
     """
     step = progress or (lambda stage: None)
     step("load")
-    sc = scenario if scenario is not None else resolve_scenario(spec)
     out = Path(spec.out).expanduser() if spec.out is not None else None
-    if out is not None:
-        check_not_inside(out, sc.source_file)
-    options = resolve_options(sc, spec.solver)
-    result = solve(sc, options=options, progress=step, on_iteration=on_iteration)
-    outcome = RunOutcome(spec=spec, result=result)
-    if spec.counterfactual and result.optimal:
-        step("counterfactual")
-        outcome.counterfactual = co2_avoided(sc, lambda s: solve(s, options=options), result=result,
-                                             eu_displaced_factor_t_per_mwh=spec.eu_displaced_factor_t_per_mwh)
-    if out is None:
-        return outcome
+    with ExitStack() as stack:
+        if out is not None:  # first of all: a second run into a busy path fails at once
+            with write_errors():
+                stack.enter_context(output_lock(out))
+        sc = scenario if scenario is not None else resolve_scenario(spec)
+        if out is not None:
+            check_not_inside(out, sc.source_file)
+        options = resolve_options(sc, spec.solver)
+        result = solve(sc, options=options, progress=step, on_iteration=on_iteration)
+        outcome = RunOutcome(spec=spec, result=result)
+        if spec.counterfactual and result.optimal:
+            step("counterfactual")
+            outcome.counterfactual = co2_avoided(sc, lambda s: solve(s, options=options), result=result,
+                                                 eu_displaced_factor_t_per_mwh=spec.eu_displaced_factor_t_per_mwh)
+        if out is not None:
+            with write_errors():
+                _write(outcome, out, sc, step)
+    return outcome
+
+
+def _write(outcome: RunOutcome, out: Path, sc: Scenario, step: StageHook) -> None:
+    """Write every requested file into one staging folder, then swap it in as ``out`` ("commit")."""
+    spec, result = outcome.spec, outcome.result
     step("write")
-    try:
-        outcome.directory = result.to_dir(out, csv=spec.csv)
+    final = out.resolve()
+    with staged_dir(out) as tmp:
+        result.write_files(tmp, csv=spec.csv)
         if outcome.counterfactual is not None:
-            (outcome.directory / COUNTERFACTUAL_FILE).write_text(
-                json.dumps(clean(outcome.counterfactual), indent=2) + "\n")
+            (tmp / COUNTERFACTUAL_FILE).write_text(json.dumps(clean(outcome.counterfactual), indent=2) + "\n")
         if result.has_plan and spec.metrics:
             step("metrics")
-            outcome.answers = write_metrics(outcome.directory, result, sc)
+            outcome.answers = write_metrics(tmp, result, sc)
         if result.has_plan and spec.report:
             step("report")
-            outcome.report = write_report(outcome.directory, week=spec.report_week)
-    except OSError as exc:
-        raise OutputPathError(f"the results cannot be written to '{out}' ({exc.strerror or exc})",
-                              "check the path, its permissions and the free disk space") from None
-    return outcome
+            outcome.report = final / write_report(tmp, week=spec.report_week).relative_to(tmp)
+        for name, text in spec.extra_files.items():
+            if Path(name).name != name or name.startswith("."):
+                raise SilkGridError(f"extra file name {name!r} must be a plain file name (no folders)")
+            (tmp / name).write_text(text)
+        step("commit")
+    outcome.directory = final

@@ -18,6 +18,13 @@ function fmt(v) {
   return String(v);
 }
 
+// The per-server token that mutating requests (POST, DELETE) carry in X-SilkGrid-Token: the server
+// embeds it in this same-origin page (<meta name="silkgrid-token">); other origins cannot read it.
+function apiToken() {
+  const m = document.querySelector("meta[name='silkgrid-token']");
+  return m ? m.content : "";
+}
+
 async function getJSON(url) {
   const r = await fetch(url, {credentials: "same-origin"});
   if (!r.ok) throw new Error(await r.text());
@@ -172,8 +179,8 @@ function initRunForm() {
     }
     const res = String(f.get("resolution") ?? "").trim();
     if (res) body.resolution = res;
-    const r = await fetch("/api/runs", {method: "POST", headers: {"Content-Type": "application/json"},
-                                        body: JSON.stringify(body)});
+    const r = await fetch("/api/runs", {method: "POST", headers: {"Content-Type": "application/json",
+                                        "X-SilkGrid-Token": apiToken()}, body: JSON.stringify(body)});
     const out = await r.json().catch(() => ({error: "the server gave no answer"}));
     if (!r.ok) {
       err.textContent = out.error || ("error " + r.status);

@@ -41,7 +41,11 @@ def to_network(scenario: Scenario | str | Path | dict, *, tie_links: bool = Fals
     ``tie_links``: an extendable link that is lossy or costly in both directions needs two
     PyPSA links with one shared capacity, which plain PyPSA cannot express.  By default this
     raises; with ``tie_links=True`` the pair is recorded in ``n.meta["silkgrid_tied_links"]``
-    and ``n.optimize(extra_functionality=link_capacity_ties)`` adds the equality.
+    and ``n.optimize(extra_functionality=link_capacity_ties)`` adds the equality.  The same
+    holds for storage sized in energy with extendable power (charger and discharger links,
+    tied as ``[charger, discharger, efficiency]``).  Reservoirs that cannot charge, with fixed
+    power and energy, become StorageUnits (``p_min_pu=0``, inflow, ``max_hours`` = energy /
+    power).
 
     Raises
     ------
@@ -56,8 +60,10 @@ def to_network(scenario: Scenario | str | Path | dict, *, tie_links: bool = Fals
     add_buses(ex)
     add_carriers(ex)
     add_generators(ex)
-    add_storage(ex)
+    storage_ties = add_storage(ex, tie_links)
     add_links(ex, tie_links)
+    if storage_ties:
+        ex.n.meta["silkgrid_tied_links"] = list(ex.n.meta.get("silkgrid_tied_links", [])) + storage_ties
     add_loads(ex)
     add_markets(ex)
     add_load_shedding(ex)
