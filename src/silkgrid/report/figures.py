@@ -1,4 +1,8 @@
-"""Static PNG versions of the report's key charts (matplotlib, Agg backend)."""
+"""Static PNG versions of the report's key charts (matplotlib, Agg backend).
+
+Colours come from :mod:`silkgrid.report.colours`, as in the HTML charts; map labels are placed
+by :func:`silkgrid.report.labels.place_labels`, as on the HTML map.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,8 @@ import numpy as np
 from silkgrid.analysis.costs import COMPONENTS
 from silkgrid.data.geo import load_countries
 from silkgrid.report.panels import capacity_by_node, cost_table, dispatch, price_duration, week_slice
-from silkgrid.report.svg import colour_map
+from silkgrid.report.colours import COMPONENT_COLOURS, DEMAND_COLOUR, colour_map, node_colours, tech_colour
+from silkgrid.report.labels import place_labels, text_width
 from silkgrid.results import Result
 
 __all__ = ["FIGURES", "write_figures"]
@@ -63,11 +68,10 @@ def write_figures(result: Result, directory: str | Path, *, week: int = 1) -> li
     fig, axes = plt.subplots(len(per_node), 1, figsize=(9, 2.2 * len(per_node)), sharex=True, squeeze=False)
     for ax, (node, (df, demand)) in zip(axes[:, 0], per_node.items()):
         if len(df.columns):
-            cm = colour_map([c.replace(" (discharge)", "") for c in df.columns])
             ax.stackplot(df.index, *(df[c].to_numpy() for c in df.columns), labels=list(df.columns),
-                         colors=[cm[c.replace(" (discharge)", "")] for c in df.columns])
+                         colors=[tech_colour(c) for c in df.columns])
         if demand is not None:
-            ax.plot(demand.index, demand.to_numpy(), color="k", lw=1.2, label="demand")
+            ax.plot(demand.index, demand.to_numpy(), color=DEMAND_COLOUR, lw=1.2, label="demand")
         ax.set_ylabel(f"{node}\nMW")
         ax.legend(fontsize=7, loc="upper right", ncol=3)
     axes[0, 0].set_title(f"Dispatch, week {week}")
@@ -75,8 +79,10 @@ def write_figures(result: Result, directory: str | Path, *, week: int = 1) -> li
     curves = price_duration(result)
     if curves:
         fig, ax = plt.subplots(figsize=(8, 4))
+        order = [n["id"] for n in net.get("nodes", [])]
+        nc = node_colours([*order, *(n for n in curves if n not in order)])
         for node, (x, v) in curves.items():
-            ax.step(np.r_[0, x], np.r_[v[0], v], where="pre", label=node)
+            ax.step(np.r_[0, x], np.r_[v[0], v], where="pre", label=node, color=nc[node])
         ax.set_xlabel("hours per year at or above the price")
         ax.set_ylabel("EUR/MWh")
         ax.legend()
@@ -86,7 +92,9 @@ def write_figures(result: Result, directory: str | Path, *, week: int = 1) -> li
     if by is not None and len(by):
         comps = [c for c in COMPONENTS if by[c].abs().sum() > 1.0]
         fig, ax = plt.subplots(figsize=(8, 4))
-        (by[comps] / 1e6).rename(columns=lambda c: c.removesuffix("_eur")).plot.bar(stacked=True, ax=ax)
+        names = [c.removesuffix("_eur") for c in comps]
+        (by[comps] / 1e6).set_axis(names, axis=1).plot.bar(
+            stacked=True, ax=ax, color=[COMPONENT_COLOURS.get(c, tech_colour(c)) for c in names])
         ax.set_ylabel("M EUR per year")
         ax.set_title("Cost breakdown by technology")
         save(fig, "costs.png")
@@ -111,10 +119,19 @@ def _map_figure(plt, result: Result, pos: dict):
                     solid_capstyle="round")
     for nid, (x, y) in pos.items():
         ax.plot(x, y, "o", color="#17324d", ms=7)
-        ax.annotate(nid, (x, y), xytext=(5, 5), textcoords="offset points", fontsize=9, weight="bold")
     xs, ys = zip(*pos.values())
     ax.set_xlim(min(xs) - 4, max(xs) + 4)
     ax.set_ylim(min(ys) - 3, max(ys) + 3)
     ax.set_aspect(1 / math.cos(math.radians(np.mean(ys))))
     ax.set_title("Corridor: link width ∝ capacity, colour = utilisation")
+    fig.tight_layout()
+    ax.apply_aspect()
+    # labels placed in figure pixels (y down), as on the HTML map; drawn at an offset in pixels
+    font_px = 9 * fig.dpi / 72
+    px = ax.transData.transform(np.array(list(pos.values()), dtype=float))
+    px[:, 1] = fig.bbox.height - px[:, 1]
+    boxes = place_labels(px, [text_width(n, font_px) for n in pos], font_px * 1.2, radius=4.5 * fig.dpi / 72)
+    for nid, (x, y), b in zip(pos, px, boxes):
+        ax.annotate(nid, pos[nid], xytext=(b[0] - x, y - b[3]),
+                    textcoords="offset pixels", fontsize=9, weight="bold", ha="left", va="bottom")
     return fig

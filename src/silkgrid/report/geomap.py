@@ -1,7 +1,9 @@
 """The corridor map panel: country outlines, nodes at their lat/lon, links by capacity and utilisation.
 
 Projection: equirectangular with the x axis scaled by cos(mean latitude), over the nodes'
-bounding box ± 4° lon / ± 3° lat; country outlines are clipped to the view.
+bounding box ± 4° lon / ± 3° lat; country outlines are clipped to the view.  Node labels
+(``text.node-label``, box in ``data-box``: x0 y0 x1 y1 px) are placed by
+:func:`silkgrid.report.labels.place_labels` so that they do not overlap each other or the nodes.
 """
 
 from __future__ import annotations
@@ -10,10 +12,14 @@ import math
 
 from silkgrid.data.geo import load_countries
 from silkgrid.report.formatting import fmt_mw, fmt_price
+from silkgrid.report.labels import place_labels, text_width
 from silkgrid.report.svg import esc
 from silkgrid.results import Result
 
-__all__ = ["map_panel", "project", "util_colour"]
+__all__ = ["map_panel", "project", "util_colour", "LABEL_PX"]
+
+#: Font size (px) of the node labels.
+LABEL_PX = 13
 
 
 def project(network: dict):
@@ -95,12 +101,17 @@ def map_panel(result: Result) -> str:
                          f'stroke-linecap="round" fill="none" opacity="0.9"{dash}><title>{esc(tip)}</title></path>')
     ntab = result.tables.get("nodes")
     price = ntab.set_index("id")["mean_price_eur_per_mwh"].to_dict() if ntab is not None else {}
-    for n in nodes.values():
-        x, y = proj(n["lon"], n["lat"])
+    xy = [proj(n["lon"], n["lat"]) for n in nodes.values()]
+    boxes = place_labels(xy, [text_width(i, LABEL_PX) + 4 for i in nodes], LABEL_PX * 1.25, radius=8,
+                         bounds=(W, H))
+    for n, (x, y) in zip(nodes.values(), xy):
         tip = f"{n['id']} ({n.get('name') or n['country']}), mean price {fmt_price(price.get(n['id']))}"
         parts.append(f'<circle class="node" data-id="{esc(n["id"])}" cx="{x:.1f}" cy="{y:.1f}" r="7" '
-                     f'fill="#17324d" stroke="#fff" stroke-width="2"><title>{esc(tip)}</title></circle>'
-                     f'<text x="{x + 10:.1f}" y="{y - 8:.1f}" font-size="13" font-weight="bold" '
+                     f'fill="#17324d" stroke="#fff" stroke-width="2"><title>{esc(tip)}</title></circle>')
+    for n, b in zip(nodes.values(), boxes):  # labels after all circles: no circle covers a label
+        box = " ".join(f"{v:.1f}" for v in b)
+        parts.append(f'<text class="node-label" data-id="{esc(n["id"])}" data-box="{box}" x="{b[0] + 2:.1f}" '
+                     f'y="{b[3] - LABEL_PX * 0.3:.1f}" font-size="{LABEL_PX}" font-weight="bold" '
                      f'stroke="#fff" stroke-width="3" paint-order="stroke">{esc(n["id"])}</text>')
     # utilisation legend
     parts.append(f'<g transform="translate(14,{H - 44})"><rect width="210" height="36" fill="#fff" '

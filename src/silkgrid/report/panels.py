@@ -25,16 +25,19 @@ from silkgrid.analysis.costs import COMPONENTS
 from silkgrid.core.errors import SilkGridError
 from silkgrid.report.formatting import fmt_energy, fmt_eur, fmt_fixed, fmt_mw, fmt_price, solver_name
 from silkgrid.report.geomap import map_panel
-from silkgrid.report.svg import NODE_COLOURS, Frame, colour_map, esc, legend, nice_ticks, num, tick_label
+from silkgrid.report.colours import COMPONENT_COLOURS, DEMAND_COLOUR, colour_map, node_colours, tech_colour
+from silkgrid.report.svg import Frame, esc, legend, nice_ticks, num, tick_label
 from silkgrid.results import Result
 
 __all__ = ["map_panel", "capacity_panel", "dispatch_panel", "storage_panel", "price_panel", "export_panel",
            "delivered_cost_html", "cbam_panel",
            "cost_panel", "provenance_panel", "capacity_by_node", "week_slice", "n_weeks", "dispatch",
-           "price_duration", "cost_table", "scenario_note", "solver_text", "NEGLIGIBLE_MWH"]
+           "price_duration", "cost_table", "scenario_note", "solver_text", "week_axis", "NEGLIGIBLE_MWH", "WEEK_CHART"]
 
 #: Exports below this (MWh/yr) are solver round-off: no matched share is shown for them.
 NEGLIGIBLE_MWH = 1.0
+#: (width, height) px of a week chart (dispatch, storage) drawn alone; side by side, dispatch charts are 560 wide.
+WEEK_CHART = (900, 230)
 #: Why the cost and CBAM panels are missing for a directory written before results carried their scenario.
 NO_SCENARIO = ("the result directory holds no scenario.json (written by an older SilkGrid); "
                "run the scenario again to get the cost and CBAM panels")
@@ -78,6 +81,15 @@ def week_slice(result: Result, week: int) -> pd.DatetimeIndex:
         raise SilkGridError(f"week {week} is outside the modelled horizon ({idx[0]:%Y-%m-%d} to "
                             f"{idx[-1]:%Y-%m-%d}, {n_weeks(result)} week(s)); choose --week 1 to {n_weeks(result)}")
     return sel
+
+
+def week_axis(snaps: pd.DatetimeIndex) -> tuple[np.ndarray, float, list[float], list[str]]:
+    """The time axis shared by the dispatch and storage charts of one week: hours since the week's
+    first snapshot, the x maximum (h, at least 1), tick positions (h, one per day) and their labels."""
+    hours = np.asarray((snaps - snaps[0]) / pd.Timedelta(hours=1), dtype=float)
+    xmax = max(float(hours[-1]), 1.0)
+    ticks = [d * 24.0 for d in range(8) if d * 24.0 <= xmax + 1e-9]
+    return hours, xmax, ticks, [f"{(snaps[0] + pd.Timedelta(hours=h)):%a %d}" for h in ticks]
 
 
 def dispatch(result: Result, node: str, snaps: pd.DatetimeIndex) -> tuple[pd.DataFrame, pd.Series | None]:
@@ -182,7 +194,7 @@ def dispatch_panel(result: Result, week: int = 1, *, nodes: list[str] | None = N
     """One ``svg.dispatch`` per node (all nodes, or ``nodes``): stacked generation and storage
     discharge (``polygon.area``), demand as a line.  Raises for a week outside the horizon."""
     snaps = week_slice(result, week)
-    hours = np.asarray((snaps - snaps[0]) / pd.Timedelta(hours=1), dtype=float)
+    hours, xmax, xt, xl = week_axis(snaps)
     out = [f"<p class='note'>Week {week}: {snaps[0]:%Y-%m-%d %H:%M} to {snaps[-1]:%Y-%m-%d %H:%M} "
            f"({len(snaps)} snapshots). Stacked: generation by technology and storage discharge; black line: "
            "demand of the node's loads. Export, import and storage charging are the gap between the stack "
@@ -194,15 +206,13 @@ def dispatch_panel(result: Result, week: int = 1, *, nodes: list[str] | None = N
         df, demand = dispatch(result, node, snaps)
         per_node[node] = (df, demand)
         all_techs += [c for c in df.columns if c not in all_techs]
-    colours = colour_map([t.replace(" (discharge)", "") for t in all_techs])
-    colours = {t: colours[t.replace(" (discharge)", "")] for t in all_techs}
-    xt = [d * 24.0 for d in range(8) if d * 24.0 <= hours[-1] + 1e-9]
-    xl = [f"{(snaps[0] + pd.Timedelta(hours=h)):%a %d}" for h in xt]
+    colours = colour_map(all_techs)  # a discharge layer takes its technology's colour
+    width, height = WEEK_CHART if len(per_node) == 1 else (560, WEEK_CHART[1])
     for node, (df, demand) in per_node.items():
         top = float(df.sum(axis=1).max()) if len(df.columns) else 0.0
         if demand is not None:
             top = max(top, float(demand.max()))
-        fr = Frame(560, 230, 0, max(hours[-1], 1.0), 0, max(top, 1.0), ylabel="MW", cls="chart dispatch",
+        fr = Frame(width, height, 0, xmax, 0, max(top, 1.0), ylabel="MW", cls="chart dispatch",
                    title=f"{node}", xticks=xt, xtick_labels=xl)
         acc = np.zeros(len(snaps))
         for tech in df.columns:
@@ -210,31 +220,38 @@ def dispatch_panel(result: Result, week: int = 1, *, nodes: list[str] | None = N
             fr.band(hours, acc, acc + v, colours[tech], title=f"{node} {tech}")
             acc = acc + v
         if demand is not None:
-            fr.polyline(hours, demand.to_numpy(), "#111", 1.6, title=f"{node} demand")
+            fr.polyline(hours, demand.to_numpy(), DEMAND_COLOUR, 1.6, title=f"{node} demand")
         if not len(df.columns) and (demand is None or float(demand.abs().max()) < 1e-6):
-            fr.parts.append('<text x="280" y="110" text-anchor="middle">no generation or demand</text>')
+            fr.parts.append(f'<text x="{width / 2:.0f}" y="110" text-anchor="middle">no generation or demand</text>')
         out.append(f"<div>{fr.svg()}</div>")
     out.append("</div>")
-    return "".join(out) + legend({**colours, "demand": "#111"})
+    return "".join(out) + legend({**colours, "demand": DEMAND_COLOUR})
 
 
 def storage_panel(result: Result, node: str, week: int = 1) -> str:
-    """``svg.storage``: state of charge of each store at ``node`` over week ``week``."""
+    """``svg.storage``: state of charge of each store at ``node`` over week ``week``, coloured by
+    technology (dashed for a second store of the same technology), on the time axis of the dispatch
+    chart of the node (:func:`week_axis`, same size :data:`WEEK_CHART`)."""
     s = result.tables.get("storage")
     soc = result.hourly.get("storage_energy_mwh")
     if s is None or soc is None or not len(s[s["node"] == node]):
         return f"<p class='note'>No storage at {esc(node)}.</p>"
     snaps = week_slice(result, week)
     ids = [i for i in s.loc[s["node"] == node, "id"] if i in soc.columns]
-    hours = np.asarray((snaps - snaps[0]) / pd.Timedelta(hours=1), dtype=float)
+    hours, xmax, xt, xl = week_axis(snaps)
     top = max(float(soc.loc[snaps, ids].to_numpy().max()) if ids else 0.0, 1.0)
-    fr = Frame(900, 220, 0, max(hours[-1], 1.0), 0, top, ylabel="MWh", cls="chart storage",
-               title=f"{node}: storage state of charge", xlabel="hours into the week")
-    colours = {}
-    for k, sid in enumerate(ids):
-        c = NODE_COLOURS[k % len(NODE_COLOURS)]
-        colours[sid] = c
-        fr.polyline(hours, soc.loc[snaps, sid].to_numpy(), c, 1.8, title=sid)
+    fr = Frame(*WEEK_CHART, 0, xmax, 0, top, ylabel="MWh", cls="chart storage",
+               title=f"{node}: storage state of charge", xticks=xt, xtick_labels=xl)
+    tech = s.set_index("id")["technology"]
+    colours, seen = {}, {}
+    for sid in ids:
+        t = str(tech[sid])
+        c = tech_colour(t)
+        colours[f"{sid} ({t})"] = c
+        seen[t] = seen.get(t, 0) + 1
+        fr.polyline(hours, soc.loc[snaps, sid].to_numpy(), c, 1.8, title=f"{sid} ({t})")
+        if seen[t] > 1:  # a second store of the same technology: dashed
+            fr.parts[-1] = fr.parts[-1].replace("<polyline ", '<polyline stroke-dasharray="6 3" ', 1)
     return fr.svg() + legend(colours)
 
 
@@ -248,10 +265,11 @@ def price_panel(result: Result) -> str:
     xmax = max(float(x[-1]) for x, _ in curves.values())
     fr = Frame(900, 300, 0, xmax, min(lo, 0.0), max(hi, 1.0), xlabel="hours per year at or above the price",
                ylabel="EUR/MWh", cls="chart prices")
-    colours = {}
-    for i, (node, (x, v)) in enumerate(curves.items()):
-        c = NODE_COLOURS[i % len(NODE_COLOURS)]
-        colours[node] = c
+    order = [n["id"] for n in result.network.get("nodes", [])]
+    colours = node_colours([*order, *(n for n in curves if n not in order)])
+    colours = {n: colours[n] for n in curves}
+    for node, (x, v) in curves.items():
+        c = colours[node]
         xs = np.concatenate([[0.0], x])
         vs = np.concatenate([[v[0]], v])
         fr.polyline(xs, vs, c, 1.8, title=f"{node}")
@@ -387,7 +405,7 @@ def cost_panel(result: Result) -> str:
         return head + f"<p class='warn'>Cost breakdown not computed: {esc(why)}.</p>"
     comps = [c for c in COMPONENTS if by[c].abs().sum() > 1.0]
     names = {c: c.removesuffix("_eur").replace("_", " ") for c in comps}
-    colours = dict(zip(comps, ["#3969ac", "#7f3c8d", "#f2b701", "#e68310", "#4b4b8f", "#e73f74", "#11a579"]))
+    colours = {c: COMPONENT_COLOURS.get(c.removesuffix("_eur"), tech_colour(c)) for c in comps}
     lo = float(by[comps].clip(upper=0).sum(axis=1).min()) / 1e6
     hi = float(by[comps].clip(lower=0).sum(axis=1).max()) / 1e6
     n = len(by)

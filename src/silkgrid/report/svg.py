@@ -2,8 +2,8 @@
 
 Everything here is plain string building (no plotting library): :class:`Frame` draws a chart
 area with linear axes, :func:`legend` a row of colour swatches, :func:`colour_map` gives
-technologies their colours.  :data:`CSS` is the report's stylesheet (also served by the web
-dashboard as ``/static/report.css``).
+technologies their colours (defined in :mod:`silkgrid.report.colours`, re-exported here).
+:data:`CSS` is the report's stylesheet (also served by the web dashboard as ``/static/report.css``).
 """
 
 from __future__ import annotations
@@ -11,22 +11,10 @@ from __future__ import annotations
 import html
 import math
 
+from silkgrid.report.colours import NODE_COLOURS, PALETTE, TECH_COLOURS, colour_map
+
 __all__ = ["CSS", "TECH_COLOURS", "PALETTE", "NODE_COLOURS", "esc", "num", "colour_map", "nice_ticks",
            "tick_label", "legend", "Frame"]
-
-#: Colours of common technologies / carriers; others get colours from :data:`PALETTE`.
-TECH_COLOURS = {
-    "onwind": "#3b8bc2", "offwind": "#1f5f8b", "wind": "#3b8bc2", "solar_pv": "#f2b705", "solar": "#f2b705",
-    "ccgt": "#b55d4c", "ocgt": "#d98a6a", "gas_steam": "#8c4a3c", "gas": "#b55d4c", "coal": "#4d4d4d",
-    "hydro_reservoir": "#2a9d8f", "hydro_ror": "#57c4b5", "hydro": "#2a9d8f", "nuclear": "#9b59b6",
-    "battery": "#e76f9a", "pumped_hydro": "#6a8fd6",
-}
-#: Colours handed out, in order, to technologies not in :data:`TECH_COLOURS`.
-PALETTE = ["#7f3c8d", "#11a579", "#3969ac", "#f2b701", "#e73f74", "#80ba5a", "#e68310", "#008695",
-           "#cf1c90", "#f97b72", "#4b4b8f", "#a5aa99"]
-#: Colours of per-node (or per-element) lines, in order.
-NODE_COLOURS = ["#1b6ca8", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d5a97", "#30638e", "#d36135",
-                "#5c415d", "#2e4057", "#99c24d", "#c17817"]
 
 #: The report's stylesheet (inline in ``report.html``; ``/static/report.css`` in the dashboard).
 CSS = """
@@ -55,18 +43,6 @@ def esc(x) -> str:
 def num(x: float, nd: int = 1) -> str:
     """A coordinate with ``nd`` decimals (``12.3``)."""
     return f"{x:.{nd}f}"
-
-
-def colour_map(names) -> dict[str, str]:
-    """Colour of each name: :data:`TECH_COLOURS` where known, else the next of :data:`PALETTE`."""
-    out, k = {}, 0
-    for n in names:
-        if n in TECH_COLOURS:
-            out[n] = TECH_COLOURS[n]
-        else:
-            out[n] = PALETTE[k % len(PALETTE)]
-            k += 1
-    return out
 
 
 def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:

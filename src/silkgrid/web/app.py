@@ -30,7 +30,7 @@ from silkgrid.core.jsonsafe import clean
 from silkgrid.report import CSS, panels
 from silkgrid.report.formatting import fmt_emissions, fmt_energy, fmt_eur
 from silkgrid.results import Result
-from silkgrid.web.jobs import JobQueue, Registry
+from silkgrid.web.jobs import FINAL, JobQueue, Registry
 from silkgrid.web.knobs import Knobs, RunRequest
 
 __all__ = ["create_app", "is_loopback", "new_token", "make_server", "parse_host", "json_depth"]
@@ -154,7 +154,8 @@ def _page(title: str, body: str, *, token: str = "", token_note: str = "") -> HT
 
 def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", base_scenario: dict | None = None,
                links: dict | None = None, cbam_path: list[str] | None = None, token: str | None = None,
-               loopback_only: bool = True) -> FastAPI:
+               loopback_only: bool = True, run_time_limit_s: float = 900.0, run_grace_s: float = 30.0,
+               run_memory_gib: float | None = 8.0) -> FastAPI:
     """The dashboard app.
 
     ``result_dirs``: results directories to show (each gets an id); ``runs_dir``: where runs from
@@ -162,14 +163,17 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
     (default: the corridor data set, 2035); ``token``: required on every request when set (else a
     random one is made; either way mutating requests must carry it in ``X-SilkGrid-Token``, which
     only the server's own pages hold); ``loopback_only``: refuse requests whose Host header is not a
-    loopback name (DNS rebinding).
+    loopback name (DNS rebinding); ``run_time_limit_s`` (s, a request may ask for less),
+    ``run_grace_s`` (s a run may outlive it before it is killed) and ``run_memory_gib`` (GiB of
+    address space per run process, None: no cap): the limits of each run (:class:`JobQueue`).
     """
     api_token = token or new_token()
     registry = Registry()
     for d in result_dirs:
         registry.add(Path(d))
     knobs = Knobs(base_scenario, links=links, cbam_path=cbam_path)
-    jobs = JobQueue(registry, Path(runs_dir))
+    jobs = JobQueue(registry, Path(runs_dir), time_limit_s=run_time_limit_s, grace_s=run_grace_s,
+                    memory_gib=run_memory_gib)
     app = FastAPI(title="SilkGrid", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.registry, app.state.jobs, app.state.knobs = registry, jobs, knobs
     app.state.token = api_token  # for programs and tests that drive the API directly
@@ -283,10 +287,12 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
     def api_link(rid: str, link: str):
         return _link_details(entry_or_404(rid).data(), link)
 
+    @app.get("/api/runs")
     @app.get("/api/jobs")
     def api_jobs():
         return [j.as_json() for j in jobs.all()]
 
+    @app.get("/api/runs/{jid}")
     @app.get("/api/jobs/{jid}")
     def api_job(jid: str):
         job = jobs.get(jid)
@@ -309,6 +315,12 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
                                           "levels; the Run request is one flat object."}, status_code=400)
         try:
             payload = json.loads(body)
+            limit = payload.pop("time_limit_s", None) if isinstance(payload, dict) else None
+            if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, float))
+                                      or not limit > 0):
+                return JSONResponse({"error": "Invalid input: time_limit_s must be a positive number of "
+                                              "seconds (the server's limit applies when it is larger)."},
+                                    status_code=400)
             req = RunRequest.model_validate(payload)
         except (ValueError, RecursionError) as exc:  # JSON or type errors (ValidationError is a ValueError)
             return JSONResponse({"error": _type_message(exc)}, status_code=400)
@@ -320,10 +332,24 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
         except ScenarioError as exc:
             return JSONResponse({"error": exc.message}, status_code=400)
         try:
-            job = jobs.submit(sc, req.model_dump(), req.label or "run", spec)
+            job = jobs.submit(sc, req.model_dump(), req.label or "run", spec, time_limit_s=limit)
         except OverflowError as exc:
             return JSONResponse({"error": str(exc)}, status_code=429)
         return JSONResponse({**job.as_json(), "notes": notes}, status_code=202)
+
+    @app.delete("/api/runs/{jid}")
+    @app.post("/api/runs/{jid}/cancel")
+    def api_cancel(jid: str):
+        """Cancel a queued or running run (its process is killed): 200 with the job, 409 if it had ended."""
+        before = jobs.get(jid)
+        ended = before is not None and before.state in FINAL
+        job = jobs.cancel(jid)
+        if job is None:
+            raise _NotFound(f"no job '{jid}'")
+        if ended:
+            return JSONResponse({**job.as_json(), "error": f"run {jid} already ended ({job.state})"},
+                                status_code=409)
+        return job.as_json()
 
     return app
 

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
+import multiprocessing
+import os
 import queue
 import re
+import tempfile
 import threading
 import time
 import traceback
@@ -17,13 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from silkgrid.core.errors import ScenarioError, SilkGridError
+from silkgrid.core.errors import SilkGridError
 from silkgrid.report.panels import scenario_note
 from silkgrid.results import Result
-from silkgrid.workflows import RunSpec, plan_verdict
-from silkgrid.workflows import run as run_workflow
+from silkgrid.web.runner import run_in_child
+from silkgrid.workflows import RunSpec
 
-__all__ = ["Registry", "ResultEntry", "Job", "JobQueue"]
+__all__ = ["Registry", "ResultEntry", "Job", "JobQueue", "FINAL"]
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -89,53 +95,103 @@ class Job:
     scenario: Any = field(repr=False, default=None)
     spec: dict = field(repr=False, default_factory=dict)
     """The scenario dict that was validated (written to ``web_run.json`` for reproducibility)."""
-    state: str = "queued"  # queued | running | done | failed
+    state: str = "queued"
+    """queued | running | done | failed | cancelled | timed_out | interrupted (see :data:`FINAL`)."""
     verdict: str = ""
     """What the plan is: "optimal", or "feasible plan (...), proven within G of the optimum"."""
     stage: str = ""
     error: str = ""
     result_id: str | None = None
+    result_dir: str = ""
+    """Name of the run's results directory inside ``runs_dir`` (empty until done)."""
+    time_limit_s: float | None = None
+    """Wall-clock limit of this run, s (the solver's ``time_limit_s``; the process is killed later)."""
+    iteration: int | None = None
+    gap: float | None = None
+    """Relative optimality gap of the last decomposition iteration (a fraction), if any."""
     created: float = field(default_factory=time.time)
+    started: float | None = None
     finished: float | None = None
+    cancel_requested: bool = field(default=False, repr=False)
+
+    @property
+    def elapsed_s(self) -> float | None:
+        """Seconds the run has been running (or ran), None while queued."""
+        if self.started is None:
+            return None
+        return round((self.finished or time.time()) - self.started, 2)
+
+    def record(self) -> dict:
+        """The persistent fields (``jobs.json``)."""
+        return {"id": self.id, "label": self.label, "knobs": self.knobs, "state": self.state,
+                "stage": self.stage, "verdict": self.verdict, "error": self.error,
+                "result_dir": self.result_dir, "time_limit_s": self.time_limit_s,
+                "iteration": self.iteration, "gap": self.gap, "created": self.created,
+                "started": self.started, "finished": self.finished}
 
     def as_json(self) -> dict:
-        return {"id": self.id, "label": self.label, "state": self.state, "stage": self.stage,
-                "error": self.error, "verdict": self.verdict, "result_id": self.result_id,
-                "knobs": self.knobs}
+        return {**self.record(), "result_id": self.result_id, "elapsed_s": self.elapsed_s,
+                "cancelling": self.cancel_requested and self.state not in FINAL}
 
 
+#: States a job does not leave.
+FINAL = ("done", "failed", "cancelled", "timed_out", "interrupted")
 _SLUG = re.compile(r"[^A-Za-z0-9_.-]+")
+_CTX = multiprocessing.get_context("forkserver")
+_CTX.set_forkserver_preload(["silkgrid.web.runner"])  # heavy imports once, not per run
 
 
 class JobQueue:
-    """Runs queued scenarios one after another in a single daemon worker thread.
+    """Runs queued scenarios one after another, each in its own child process.
 
-    Each run goes through :func:`silkgrid.workflows.run` like a CLI run (result directory plus
-    corridor metrics) into ``runs_dir/<job id>-<label>``; a run with a plan (optimal, or
-    feasible with its proven gap) is added to the registry, labelled as such.
+    A daemon worker thread takes the next job and starts :func:`silkgrid.web.runner.run_in_child`
+    in a fresh process (forkserver context) with the solver's ``time_limit_s`` set and its
+    address space capped at ``memory_gib`` GiB.  The thread follows the child's stage and gap
+    messages, and kills it on :meth:`cancel` (state "cancelled") or when it outlives its limit
+    by ``grace_s`` seconds (state "timed_out").  Results go to ``runs_dir/<job id>-<label>``; a
+    run with a plan is added to the registry.  Job records are kept in ``runs_dir/jobs.json``
+    (replaced atomically on every state change) and reloaded by the next server on the same
+    ``runs_dir``: runs that were queued or running then come back as "interrupted".
     """
 
-    def __init__(self, registry: Registry, runs_dir: Path, *, max_jobs: int = 200) -> None:
+    def __init__(self, registry: Registry, runs_dir: Path, *, max_jobs: int = 200,
+                 time_limit_s: float = 900.0, grace_s: float = 30.0, memory_gib: float | None = 8.0) -> None:
+        if time_limit_s <= 0 or grace_s < 0 or (memory_gib is not None and memory_gib <= 0):
+            raise SilkGridError("run limits must be positive: time_limit_s > 0 s, grace_s >= 0 s, "
+                                "memory_gib > 0 GiB (or None for no memory cap)")
         self.registry = registry
-        self.runs_dir = Path(runs_dir)
+        self.runs_dir = Path(runs_dir).resolve()
         self.max_jobs = max_jobs
+        self.time_limit_s, self.grace_s, self.memory_gib = float(time_limit_s), float(grace_s), memory_gib
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
-        self._ids = itertools.count(1)
+        self._save_lock = threading.Lock()
+        self._proc = None
+        self._stopping = False
+        self._load()
+        start = max((int(j[1:]) for j in self._jobs if j[1:].isdigit()), default=0) + 1
+        self._ids = itertools.count(start)
         self._queue: queue.Queue[Job | None] = queue.Queue()
         self._thread = threading.Thread(target=self._work, name="silkgrid-web-worker", daemon=True)
         self._thread.start()
 
-    def submit(self, scenario, knobs: dict, label: str, spec: dict | None = None) -> Job:
+    # ------------------------------------------------------------------ public API
+    def submit(self, scenario, knobs: dict, label: str, spec: dict | None = None, *,
+               time_limit_s: float | None = None) -> Job:
+        """Queue a run; ``time_limit_s`` (s) may only lower the server's limit."""
+        if time_limit_s is not None and not time_limit_s > 0:
+            raise SilkGridError(f"time_limit_s {time_limit_s}: give a positive number of seconds")
+        limit = self.time_limit_s if time_limit_s is None else min(float(time_limit_s), self.time_limit_s)
         with self._lock:
             pending = sum(j.state in ("queued", "running") for j in self._jobs.values())
             if pending >= 20:
                 raise OverflowError("20 runs are already waiting; wait for some to finish")
             if len(self._jobs) >= self.max_jobs:  # forget the oldest finished jobs
-                for jid in [j.id for j in self._jobs.values() if j.state in ("done", "failed")][:50]:
+                for jid in [j.id for j in self._jobs.values() if j.state in FINAL][:50]:
                     self._jobs.pop(jid)
-            job = Job(f"j{next(self._ids)}", knobs, label, scenario, spec or {})
+            job = Job(f"j{next(self._ids)}", knobs, label, scenario, spec or {}, time_limit_s=limit)
             self._jobs[job.id] = job
+        self._save()
         self._queue.put(job)
         return job
 
@@ -147,41 +203,187 @@ class JobQueue:
         with self._lock:
             return list(self._jobs.values())
 
-    def stop(self) -> None:
+    def cancel(self, jid: str) -> Job | None:
+        """Cancel a queued or running job (a running one's process is killed); None if unknown.
+
+        A job that already ended is returned unchanged."""
+        with self._lock:
+            job = self._jobs.get(jid)
+            if job is None or job.state in FINAL:
+                return job
+            job.cancel_requested = True
+            if job.state == "queued":
+                self._finish(job, "cancelled", "cancelled before it started")
+        if job.state == "cancelled":
+            self._save()
+        return job
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the worker; a running child is killed and its job marked "interrupted"."""
+        self._stopping = True
         self._queue.put(None)
+        proc = self._proc
+        if proc is not None and proc.is_alive():
+            _kill(proc)
+        self._thread.join(timeout)
+
+    # ------------------------------------------------------------------ persistence
+    @property
+    def store(self) -> Path:
+        return self.runs_dir / "jobs.json"
+
+    def _save(self) -> None:
+        """Write all job records to ``jobs.json`` atomically (temp file in the same folder + rename)."""
+        with self._lock:
+            records = [j.record() for j in self._jobs.values()]
+        text = json.dumps({"version": 1, "jobs": records}, indent=1, default=str) + "\n"
+        with self._save_lock:
+            try:
+                self.runs_dir.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(prefix=".jobs-", suffix=".tmp", dir=self.runs_dir)
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    f.write(text)
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.replace(tmp, self.store)
+            except OSError as exc:  # the runs still work; the list is lost at restart
+                _log.warning("could not write %s: %s", self.store, exc)
+
+    def _load(self) -> None:
+        """Reload ``jobs.json``: unfinished jobs become "interrupted", done ones relink their result."""
+        if not self.store.is_file():
+            return
+        try:
+            records = json.loads(self.store.read_text(encoding="utf-8"))["jobs"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            _log.warning("ignoring unreadable %s: %s", self.store, exc)
+            return
+        names = set(Job.__dataclass_fields__) - {"scenario", "spec", "result_id", "cancel_requested"}
+        for rec in records:
+            try:
+                job = Job(**{k: v for k, v in rec.items() if k in names})
+            except TypeError:
+                continue
+            if job.state not in FINAL:
+                job.state, job.stage = "interrupted", "interrupted"
+                job.error = "the server stopped before this run finished; start it again"
+                job.finished = job.finished or time.time()
+            elif job.state == "done" and job.result_dir and Path(job.result_dir).name == job.result_dir:
+                try:
+                    entry = self.registry.add(self.runs_dir / job.result_dir, label=f"{job.id}: {job.label}",
+                                              origin="run")
+                    job.result_id = entry.id
+                except SilkGridError:
+                    job.error = f"its results directory '{job.result_dir}' is gone"
+            self._jobs[job.id] = job
+        self._save()
+
+    # ------------------------------------------------------------------ worker
+    def _finish(self, job: Job, state: str, error: str = "") -> None:
+        job.state, job.stage = state, state
+        if error:
+            job.error = error
+        job.finished = time.time()
+        job.scenario = None  # free the memory
 
     def _work(self) -> None:
         while True:
             job = self._queue.get()
             if job is None:
                 return
+            if job.state in FINAL:  # cancelled while queued
+                continue
             try:
                 self._run(job)
             except Exception as exc:  # noqa: BLE001 - shown to the user on the page
-                job.state = "failed"
-                job.error = exc.message if isinstance(exc, ScenarioError) else f"{type(exc).__name__}: {exc}"
-                job.stage = "failed"
-                if not isinstance(exc, ScenarioError):
-                    traceback.print_exc()
+                traceback.print_exc()
+                self._finish(job, "failed", f"{type(exc).__name__}: {exc}")
             finally:
-                job.finished = time.time()
-                job.scenario = None  # free the memory
+                self._proc = None
+                job.scenario = None
+                self._save()
 
     def _run(self, job: Job) -> None:
-        """One run through :func:`silkgrid.workflows.run`, the CLI's workflow and plan-acceptance rule."""
-        job.state = "running"
+        """One run in a child process; follows its messages until it ends, is cancelled or times out."""
         out = self.runs_dir / f"{job.id}-{_SLUG.sub('_', job.label)[:60]}"
         # web_run.json goes into the staged directory: the result appears complete or not at all
-        record = json.dumps({"knobs": job.knobs, "scenario": job.spec}, indent=1, default=str) + "\n"
-        spec = RunSpec(scenario=job.spec, out=str(out), extra_files={"web_run.json": record})
-        outcome = run_workflow(spec, scenario=job.scenario, progress=lambda stage: setattr(job, "stage", stage))
-        written = outcome.directory
-        accepted, job.verdict = plan_verdict(outcome.result)
-        if not accepted:
-            job.state = "failed"
-            job.error = job.verdict
+        record = json.dumps({"knobs": job.knobs, "scenario": job.spec, "time_limit_s": job.time_limit_s},
+                            indent=1, default=str) + "\n"
+        spec = RunSpec(scenario=job.spec, out=str(out), solver={"time_limit_s": job.time_limit_s},
+                       extra_files={"web_run.json": record})
+        max_bytes = int(self.memory_gib * 2**30) if self.memory_gib else None
+        recv, send = _CTX.Pipe(duplex=False)
+        proc = _CTX.Process(target=run_in_child, args=(spec, job.scenario, send, max_bytes),
+                            name=f"silkgrid-run-{job.id}", daemon=True)
+        job.state, job.stage, job.started = "running", "starting", time.time()
+        self._save()
+        proc.start()
+        self._proc = proc
+        send.close()  # the child holds the writing end now
+        deadline = time.monotonic() + job.time_limit_s + self.grace_s
+        final = None
+        try:
+            while final is None:
+                if recv.poll(0.1):
+                    try:
+                        final = self._message(job, recv.recv())
+                        continue
+                    except (EOFError, OSError):  # the child ended without a final word
+                        if not (job.cancel_requested or self._stopping):
+                            break  # (a killed child: cancelled or interrupted below)
+                if job.cancel_requested or self._stopping:
+                    _kill(proc)
+                    if self._stopping:
+                        self._finish(job, "interrupted", "the server stopped before this run finished; "
+                                                         "start it again")
+                    else:
+                        self._finish(job, "cancelled", "cancelled while running")
+                    return
+                if time.monotonic() > deadline:
+                    _kill(proc)
+                    self._finish(job, "timed_out", f"the run took longer than its time limit of "
+                                                   f"{job.time_limit_s:g} s (plus {self.grace_s:g} s grace) "
+                                                   "and was stopped; no result was written")
+                    return
+                if not proc.is_alive() and not recv.poll(0):
+                    break
+        finally:
+            recv.close()
+        proc.join(5)
+        if final is None:
+            code = proc.exitcode
+            self._finish(job, "failed", f"the run process ended without a result (exit code {code}); "
+                                        f"it may have run out of memory (limit {self.memory_gib} GiB)")
             return
-        entry = self.registry.add(written, label=f"{job.id}: {job.label}", origin="run")
-        job.result_id = entry.id
-        job.stage = "done"
-        job.state = "done"
+        kind, payload = final
+        if kind == "error":
+            self._finish(job, "failed", str(payload))
+            return
+        job.verdict = payload["verdict"]
+        if not payload["accepted"]:
+            self._finish(job, "timed_out" if payload["time_limited"] else "failed", job.verdict)
+            return
+        entry = self.registry.add(Path(payload["directory"]), label=f"{job.id}: {job.label}", origin="run")
+        job.result_id, job.result_dir = entry.id, Path(payload["directory"]).name
+        self._finish(job, "done")
+
+    @staticmethod
+    def _message(job: Job, msg) -> tuple | None:
+        """Apply one child message to ``job``; return it if it is the final one."""
+        kind, payload = msg
+        if kind == "stage":
+            job.stage = str(payload)
+        elif kind == "iteration":
+            job.iteration, job.gap = payload.get("iteration"), payload.get("gap")
+        elif kind in ("done", "error"):
+            return msg
+        return None
+
+
+def _kill(proc) -> None:
+    """Terminate ``proc`` (SIGTERM), then SIGKILL if it is still alive after 3 s."""
+    proc.terminate()
+    proc.join(3)
+    if proc.is_alive():
+        proc.kill()
+        proc.join(3)

@@ -123,12 +123,27 @@ function jobItem(job) {
     const a = el("a", job.result_id);
     a.href = "/results/" + encodeURIComponent(job.result_id);
     li.appendChild(a);
-  } else if (job.state === "failed") {
-    li.appendChild(document.createTextNode("failed: " + job.error));
+  } else if (!isActive(job)) {  // failed, cancelled, timed_out, interrupted
+    li.appendChild(document.createTextNode(job.state.replace("_", " ") + (job.error ? ": " + job.error : "")));
   } else {
-    li.appendChild(document.createTextNode(job.state + (job.stage ? ` (${job.stage})` : "") + " …"));
+    const secs = job.elapsed_s != null ? `, ${Math.round(job.elapsed_s)} s` : "";
+    const gap = job.gap != null ? `, gap ${(100 * job.gap).toFixed(2)}%` : "";
+    li.appendChild(document.createTextNode(job.state + (job.stage ? ` (${job.stage}${secs}${gap})` : "") + " … "));
+    const b = el("button", job.cancelling ? "cancelling…" : "Cancel");
+    b.type = "button";
+    b.className = "cancel";
+    b.disabled = !!job.cancelling;
+    b.addEventListener("click", async () => {
+      b.disabled = true;
+      const r = await fetch("/api/runs/" + encodeURIComponent(job.id), {method: "DELETE",
+                            headers: {"X-SilkGrid-Token": apiToken()}});
+      if (r.ok) jobItem(await r.json());
+    });
+    li.appendChild(b);
   }
 }
+
+function isActive(job) { return job.state === "queued" || job.state === "running"; }
 
 async function refreshResults() {
   const box = document.getElementById("results-list");
@@ -144,7 +159,7 @@ async function poll() {
     try {
       const job = await getJSON("/api/jobs/" + encodeURIComponent(id));
       jobItem(job);
-      if (job.state === "done" || job.state === "failed") {
+      if (!isActive(job)) {
         watching.delete(id);
         if (job.state === "done") await refreshResults();
       }
@@ -159,7 +174,7 @@ function initRunForm() {
   const err = document.getElementById("run-error");
   const notes = document.getElementById("run-notes");
   getJSON("/api/jobs").then((jobs) => {
-    jobs.forEach((j) => { jobItem(j); if (j.state === "queued" || j.state === "running") watching.add(j.id); });
+    jobs.forEach((j) => { jobItem(j); if (isActive(j)) watching.add(j.id); });
     if (watching.size) poll();
   }).catch(() => {});
   form.addEventListener("submit", async (ev) => {

@@ -1,0 +1,80 @@
+"""The child-process side of a ``silkgrid serve`` run: one :func:`silkgrid.workflows.run` call.
+
+:func:`run_in_child` is the target of the process :class:`~silkgrid.web.jobs.JobQueue` starts
+for each run.  It caps the process's address space (``RLIMIT_AS``, bytes), runs the workflow
+and reports over a one-way pipe, as ``(kind, payload)`` tuples:
+
+* ``("stage", name)`` as each workflow stage starts ("load", "build", "solve", ...);
+* ``("iteration", {"iteration": k, "gap": g})`` per decomposition iteration (relative gap);
+* ``("done", {"directory": str, "accepted": bool, "verdict": str, "time_limited": bool})``;
+* ``("error", message)`` for a run that raised (the message is shown to the user).
+
+Killing the process at any point leaves no half-written result: the workflow writes into a
+staging folder that replaces the output only when complete.
+"""
+
+from __future__ import annotations
+
+import re
+import resource
+import traceback
+
+from silkgrid.core.errors import ScenarioError, SilkGridError
+from silkgrid.workflows import RunSpec, plan_verdict
+from silkgrid.workflows import run as run_workflow
+
+__all__ = ["run_in_child", "limit_memory"]
+
+#: Error texts of allocations refused by the address-space cap outside Python's MemoryError.
+_NO_MEMORY = re.compile(r"failed to map segment|cannot allocate memory|bad_alloc|out of memory", re.I)
+
+
+def _out_of_memory(max_bytes: int | None) -> str:
+    gib = f"{max_bytes / 2**30:.3g} GiB" if max_bytes else "the available memory"
+    return (f"out of memory: the run needed more than the server's per-run memory limit ({gib}); "
+            "use a coarser resolution or a shorter period, or raise the limit")
+
+
+def limit_memory(max_bytes: int | None) -> None:
+    """Cap this process's address space at ``max_bytes`` (soft limit; the hard one only if lower)."""
+    if not max_bytes:
+        return
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY and hard < max_bytes:
+        max_bytes = hard
+    resource.setrlimit(resource.RLIMIT_AS, (max_bytes, hard))
+
+
+def run_in_child(spec: RunSpec, scenario, conn, max_bytes: int | None) -> None:
+    """Run ``spec`` on the pre-validated ``scenario`` and report on ``conn`` (see the module doc)."""
+    def send(kind: str, payload) -> None:
+        try:
+            conn.send((kind, payload))
+        except (BrokenPipeError, OSError):  # the server went away: nobody to tell
+            pass
+
+    try:
+        limit_memory(max_bytes)
+        outcome = run_workflow(
+            spec, scenario=scenario, progress=lambda stage: send("stage", stage),
+            on_iteration=lambda it: send("iteration", {"iteration": int(it.get("iteration", 0)),
+                                                       "gap": float(it.get("gap", float("nan")))}))
+        accepted, verdict = plan_verdict(outcome.result)
+        status = str(getattr(outcome.result, "status", ""))
+        send("done", {"directory": str(outcome.directory) if outcome.directory else "",
+                      "accepted": accepted, "verdict": verdict,
+                      "time_limited": "time" in status.lower() and "limit" in status.lower()})
+    except MemoryError:
+        send("error", _out_of_memory(max_bytes))
+    except ScenarioError as exc:
+        send("error", exc.message)
+    except SilkGridError as exc:
+        send("error", getattr(exc, "message", str(exc)))
+    except Exception as exc:  # noqa: BLE001 - shown to the user; the traceback goes to the server log
+        traceback.print_exc()
+        if max_bytes and _NO_MEMORY.search(str(exc)):  # a failed mmap under the cap (e.g. loading a library)
+            send("error", _out_of_memory(max_bytes))
+        else:
+            send("error", f"{type(exc).__name__}: {exc}")
+    finally:
+        conn.close()
