@@ -216,3 +216,27 @@ def test_stopping_the_server_interrupts_a_running_run(tmp_path):
     assert job.state == "interrupted", (job.state, job.error)
     stored = json.loads((tmp_path / "jobs.json").read_text())["jobs"]
     assert [r["state"] for r in stored] == ["interrupted"]
+
+
+def test_run_child_ends_when_the_server_process_is_gone():
+    """A run whose server was killed must not keep solving as an orphan: the watchdog process kills
+    the run's process group even while the run is busy in C code (here: a child's sleeping worker)."""
+    import multiprocessing
+    import subprocess
+    import sys
+
+    ghost = subprocess.Popen([sys.executable, "-c", "pass"])
+    ghost.wait()  # a PID that existed and is gone now (a dead server)
+    ctx = multiprocessing.get_context("spawn")
+    child = ctx.Process(target=_sleep_under_watch, args=(ghost.pid,))
+    child.start()
+    child.join(timeout=30)
+    assert child.exitcode == -9  # SIGKILL from the watchdog within a few polls, not after the 60 s sleep
+
+
+def _sleep_under_watch(pid: int) -> None:
+    import time
+
+    from silkgrid.web.runner import watch_server
+    watch_server(pid, every_s=0.2)
+    time.sleep(60)

@@ -7,6 +7,7 @@ compare view.  Nothing is loaded from the network.  Design and security notes: `
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import html
 import ipaddress
@@ -32,11 +33,15 @@ from silkgrid.report.formatting import fmt_emissions, fmt_energy, fmt_eur
 from silkgrid.results import Result
 from silkgrid.web.jobs import FINAL, JobQueue, Registry
 from silkgrid.web.knobs import Knobs, RunRequest
+from silkgrid.web.bodies import read_body
+from silkgrid.web.upload import MAX_YAML_BYTES, load_upload
 
 __all__ = ["create_app", "is_loopback", "new_token", "make_server", "parse_host", "json_depth"]
 
 #: Largest request body accepted (the Run form's JSON is a few hundred bytes).
 MAX_BODY = 16 * 1024
+#: Largest body of ``POST /api/runs/upload``: a scenario YAML upload as JSON (escaping: 4x the text).
+MAX_RUN_BODY = 4 * MAX_YAML_BYTES
 #: Deepest JSON nesting accepted (the Run request is one flat object: depth 1).
 MAX_JSON_DEPTH = 4
 TOKEN_COOKIE = "silkgrid_token"
@@ -198,7 +203,10 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
         if origin is not None and origin.lower() != f"{request.url.scheme}://{host_header}".lower():
             return _refuse(403, f"cross-origin request refused (Origin {origin!r} is not this server)")
         cl = request.headers.get("content-length")
-        if cl is not None and (not cl.isdigit() or int(cl) > MAX_BODY):
+        # a scenario upload may be larger, but only from a holder of the token
+        big = request.url.path == "/api/runs/upload" and matches(request.headers.get(TOKEN_HEADER))
+        limit = MAX_RUN_BODY if big else MAX_BODY
+        if cl is not None and (not cl.isdigit() or int(cl) > limit):
             return _refuse(413, "request body too large")
         set_cookie = False
         if token is not None:
@@ -302,11 +310,9 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
 
     @app.post("/api/runs")
     async def api_run(request: Request):
-        body = b""
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > MAX_BODY:
-                return JSONResponse({"error": "request body too large"}, status_code=413)
+        body = await read_body(request, MAX_BODY)
+        if body is None:
+            return JSONResponse({"error": "request body too large"}, status_code=413)
         if not body.strip():
             return JSONResponse({"error": "Invalid input: the request body is empty; send a JSON object of "
                                           "Run-form knobs ({} runs the defaults)."}, status_code=400)
@@ -336,6 +342,21 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
         except OverflowError as exc:
             return JSONResponse({"error": str(exc)}, status_code=429)
         return JSONResponse({**job.as_json(), "notes": notes}, status_code=202)
+
+    @app.post("/api/runs/upload")
+    async def api_upload(request: Request):
+        """Queue a scenario YAML upload, JSON ``{"yaml": text, "label": ..., "time_limit_s": ...}`` (docs/web.md)."""
+        body = await read_body(request, MAX_RUN_BODY)
+        if body is None:
+            return JSONResponse({"error": "request body too large"}, status_code=413)
+        try:  # validating may build a data set (seconds): off the event loop
+            sc, spec, label, limit = await asyncio.to_thread(load_upload, body)
+            job = jobs.submit(sc, {"upload": "yaml"}, label, spec, time_limit_s=limit)
+        except ScenarioError as exc:
+            return JSONResponse({"error": exc.message}, status_code=400)
+        except OverflowError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=429)
+        return JSONResponse({**job.as_json(), "notes": []}, status_code=202)
 
     @app.delete("/api/runs/{jid}")
     @app.post("/api/runs/{jid}/cancel")
@@ -405,7 +426,9 @@ def _index_body(registry: Registry, jobs: JobQueue, knobs: Knobs) -> str:
         f"<div id='results-list'>{_results_table(registry)}</div>"
         "<button type='submit'>Compare selected</button> <span class='note'>(tick two or more)</span></form>"
         "<div id='compare-out'></div></section>"
-        f"<section id='run'><h2>Run a scenario</h2>{form}<div id='run-error' class='warn' hidden></div>"
+        f"<section id='run'><h2>Run a scenario</h2>{form}<form id='upload-form' class='knobs'><label>Or a "
+        "scenario YAML file <input type='file' name='yaml' accept='.yaml,.yml'></label><button type='submit'>"
+        "Run file</button></form><div id='run-error' class='warn' hidden></div>"
         "<div id='run-notes' class='note'></div><h3>Runs</h3><ul id='jobs'></ul></section>")
 
 

@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import queue
 import re
+import signal
 import tempfile
 import threading
 import time
@@ -313,7 +314,7 @@ class JobQueue:
                        extra_files={"web_run.json": record})
         max_bytes = int(self.memory_gib * 2**30) if self.memory_gib else None
         recv, send = _CTX.Pipe(duplex=False)
-        proc = _CTX.Process(target=run_in_child, args=(spec, job.scenario, send, max_bytes),
+        proc = _CTX.Process(target=run_in_child, args=(spec, job.scenario, send, max_bytes, os.getpid()),
                             name=f"silkgrid-run-{job.id}", daemon=True)
         job.state, job.stage, job.started = "running", "starting", time.time()
         self._save()
@@ -381,9 +382,13 @@ class JobQueue:
 
 
 def _kill(proc) -> None:
-    """Terminate ``proc`` (SIGTERM), then SIGKILL if it is still alive after 3 s."""
-    proc.terminate()
-    proc.join(3)
-    if proc.is_alive():
-        proc.kill()
-        proc.join(3)
+    """Terminate the run's process group (the child leads one: its solver workers too) with SIGTERM,
+    then SIGKILL if the child is still alive after 3 s."""
+    for sig, wait in ((signal.SIGTERM, 3), (signal.SIGKILL, 3)):
+        try:
+            os.killpg(proc.pid, sig)
+        except (ProcessLookupError, PermissionError):  # no group (not started, or already gone)
+            proc.terminate() if sig == signal.SIGTERM else proc.kill()
+        proc.join(wait)
+        if not proc.is_alive():
+            return

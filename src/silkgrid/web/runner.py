@@ -15,15 +15,18 @@ staging folder that replaces the output only when complete.
 
 from __future__ import annotations
 
+import os
 import re
 import resource
+import subprocess
+import sys
 import traceback
 
 from silkgrid.core.errors import ScenarioError, SilkGridError
 from silkgrid.workflows import RunSpec, plan_verdict
 from silkgrid.workflows import run as run_workflow
 
-__all__ = ["run_in_child", "limit_memory"]
+__all__ = ["limit_memory", "run_in_child", "watch_server"]
 
 #: Error texts of allocations refused by the address-space cap outside Python's MemoryError.
 _NO_MEMORY = re.compile(r"failed to map segment|cannot allocate memory|bad_alloc|out of memory", re.I)
@@ -45,8 +48,43 @@ def limit_memory(max_bytes: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (max_bytes, hard))
 
 
-def run_in_child(spec: RunSpec, scenario, conn, max_bytes: int | None) -> None:
-    """Run ``spec`` on the pre-validated ``scenario`` and report on ``conn`` (see the module doc)."""
+#: The watchdog: a separate tiny process (a thread would starve while a solver holds the GIL) that
+#: kills the run's process group soon after the server process is gone.
+_WATCHDOG = """
+import os, signal, sys, time
+server, group, every = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+while True:
+    time.sleep(every)
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        sys.exit(0)  # the run ended
+    try:
+        os.kill(server, 0)
+    except ProcessLookupError:
+        os.killpg(group, signal.SIGKILL)
+        sys.exit(0)
+    except PermissionError:
+        pass
+"""
+
+
+def watch_server(server_pid: int, every_s: float = 1.0) -> subprocess.Popen:
+    """Make this process lead its own process group (its solver workers join it) and start a
+    watchdog process that kills the group soon after the server process ``server_pid`` is gone
+    (killed, crashed, or stopped without cancelling its runs): no orphan keeps solving.  The
+    staging folder of the unfinished run is cleaned at the next write to its path."""
+    if os.getpgid(0) != os.getpid():
+        os.setpgid(0, 0)
+    return subprocess.Popen([sys.executable, "-c", _WATCHDOG, str(server_pid), str(os.getpid()), str(every_s)],
+                            start_new_session=True, stdin=subprocess.DEVNULL)
+
+
+def run_in_child(spec: RunSpec, scenario, conn, max_bytes: int | None, server_pid: int | None = None) -> None:
+    """Run ``spec`` on the pre-validated ``scenario`` and report on ``conn`` (see the module doc);
+    with ``server_pid`` the run ends when that process is gone (:func:`watch_server`)."""
+    if server_pid is not None:
+        watch_server(server_pid)
     def send(kind: str, payload) -> None:
         try:
             conn.send((kind, payload))

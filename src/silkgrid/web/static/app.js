@@ -172,7 +172,6 @@ function initRunForm() {
   const form = document.getElementById("run-form");
   if (!form) return;
   const err = document.getElementById("run-error");
-  const notes = document.getElementById("run-notes");
   getJSON("/api/jobs").then((jobs) => {
     jobs.forEach((j) => { jobItem(j); if (isActive(j)) watching.add(j.id); });
     if (watching.size) poll();
@@ -194,20 +193,41 @@ function initRunForm() {
     }
     const res = String(f.get("resolution") ?? "").trim();
     if (res) body.resolution = res;
-    const r = await fetch("/api/runs", {method: "POST", headers: {"Content-Type": "application/json",
-                                        "X-SilkGrid-Token": apiToken()}, body: JSON.stringify(body)});
-    const out = await r.json().catch(() => ({error: "the server gave no answer"}));
-    if (!r.ok) {
-      err.textContent = out.error || ("error " + r.status);
-      err.hidden = false;
-      return;
-    }
-    notes.textContent = (out.notes || []).join("; ");
-    jobItem(out);
-    const was = watching.size;
-    watching.add(out.id);
-    if (!was) setTimeout(poll, 300);
+    await submitRun(body);
   });
+}
+
+function initUpload() {
+  const upload = document.getElementById("upload-form");
+  if (!upload) return;
+  const err = document.getElementById("run-error");
+  upload.addEventListener("submit", async (ev) => {
+    // the file's text goes as JSON {"yaml", "label"}: the same token and Content-Type rules as the form
+    ev.preventDefault();
+    err.hidden = true;
+    const file = upload.querySelector("input[type=file]").files[0];
+    if (!file) { err.textContent = "Choose a scenario YAML file first."; err.hidden = false; return; }
+    const label = file.name.replace(/\.ya?ml$/i, "").slice(0, 60) || "upload";
+    await submitRun({yaml: await file.text(), label}, "/api/runs/upload");
+  });
+}
+
+async function submitRun(body, url = "/api/runs") {
+  const err = document.getElementById("run-error");
+  const r = await fetch(url, {method: "POST", headers: {"Content-Type": "application/json",
+                                      "X-SilkGrid-Token": apiToken()}, body: JSON.stringify(body)});
+  const out = await r.json().catch(() => ({error: r.status === 413 ? "the file is too large"
+                                                                   : "the server gave no answer"}));
+  if (!r.ok) {
+    err.textContent = out.error || ("error " + r.status);
+    err.hidden = false;
+    return;
+  }
+  document.getElementById("run-notes").textContent = (out.notes || []).join("; ");
+  jobItem(out);
+  const was = watching.size;
+  watching.add(out.id);
+  if (!was) setTimeout(poll, 300);
 }
 
 // ---------------------------------------------------------------- compare
@@ -232,5 +252,6 @@ document.addEventListener("DOMContentLoaded", () => {
     initDispatch(head.dataset.result);
   }
   initRunForm();
+  initUpload();
   initCompare();
 });
