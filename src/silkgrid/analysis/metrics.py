@@ -23,6 +23,7 @@ from silkgrid.analysis.exports import (delivered_cost, delivered_cost_by_source,
                                        eu_deliveries, link_utilisation)
 from silkgrid.analysis.market import capture_prices, congestion_rent, price_statistics
 from silkgrid.analysis.tracing import origin_mix, trace_flows, traced_hourly, traced_link_use
+from silkgrid.core.files import write_text_atomic
 from silkgrid.core.errors import SilkGridError
 from silkgrid.core.jsonsafe import clean
 from silkgrid.results import Result
@@ -129,8 +130,5 @@ def write_metrics(directory: str | Path, result: Result, scenario: Scenario | No
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    target = directory / "metrics.json"
-    part = directory / ".metrics.json.part"
-    part.write_text(json.dumps(answers, indent=2, default=str) + "\n")
-    part.replace(target)
+    write_text_atomic(directory / "metrics.json", json.dumps(answers, indent=2, default=str) + "\n")
     return answers

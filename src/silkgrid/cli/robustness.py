@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from silkgrid.cli.app import UsageProblem, app, check_resolution, guarded, stderr, stdout
+from silkgrid.core.files import write_text_atomic
 from silkgrid.core.jsonsafe import clean
 from silkgrid.workflows.robustness import corridor_cases, run_cases, summarise
 
@@ -39,17 +38,6 @@ def _finance_list(text: str) -> list[str]:
         raise UsageProblem(f"unknown finance case(s) {bad or text!r}", option="--finance",
                            fix=f"choose from {', '.join(FINANCE_CASES)}, comma-separated")
     return values
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def print_table(table: pd.DataFrame, summary: dict, console: Console) -> None:
@@ -101,8 +89,8 @@ def robustness(
     table = run_cases(cases, resolution=res, progress=progress, out_dir=out / "cases")
     summary = summarise(table)
     out.mkdir(parents=True, exist_ok=True)
-    _write_atomic(out / "robustness.csv", table.to_csv(index=False))
-    _write_atomic(out / "robustness.json", json.dumps(clean({"summary": summary, "cases": table.to_dict("records")}),
+    write_text_atomic(out / "robustness.csv", table.to_csv(index=False))
+    write_text_atomic(out / "robustness.json", json.dumps(clean({"summary": summary, "cases": table.to_dict("records")}),
                                                       indent=2) + "\n")
     if not quiet:
         print_table(table, summary, stdout())

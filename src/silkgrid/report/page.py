@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from silkgrid.core.errors import SilkGridError
+from silkgrid.core.files import write_text_atomic
 from silkgrid.report.figures import write_figures
 from silkgrid.report.formatting import fmt_energy, fmt_eur
 from silkgrid.report.panels import (capacity_panel, cbam_panel, cost_panel, dispatch_panel, export_panel, map_panel,
@@ -95,9 +96,7 @@ def write_report(directory: str | Path, out: str | Path | None = None, *, week: 
     text = build_html(result, week=week)
     path = Path(out) if out is not None else directory / "report.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    part = path.with_name(f".{path.name}.part")
-    part.write_text(text, encoding="utf-8")
-    part.replace(path)
+    write_text_atomic(path, text)
     if figures:
         write_figures(result, directory / "figures", week=week)
     return path

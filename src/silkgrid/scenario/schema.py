@@ -11,12 +11,12 @@ of length ``time.hours``.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from silkgrid.core.units import HOURS_PER_YEAR
+from silkgrid.core.units import HOURS_PER_YEAR  # noqa: F401  (re-exported: scenario.timeseries reads it here)
 from silkgrid.scenario.solver_options import LP_ALGORITHMS, Algorithm, SolverOptions  # noqa: F401  (part of the schema)
 
 

@@ -14,7 +14,6 @@ import os
 import queue
 import re
 import signal
-import tempfile
 import threading
 import time
 import traceback
@@ -22,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from silkgrid.core.files import write_text_atomic
 from silkgrid.core.errors import SilkGridError
 from silkgrid.report.panels import scenario_note
 from silkgrid.results import Result
@@ -241,12 +241,7 @@ class JobQueue:
         with self._save_lock:
             try:
                 self.runs_dir.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=".jobs-", suffix=".tmp", dir=self.runs_dir)
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    f.write(text)
-                    f.flush()
-                    os.fsync(f.fileno())
-                os.replace(tmp, self.store)
+                write_text_atomic(self.store, text, fsync=True)
             except OSError as exc:  # the runs still work; the list is lost at restart
                 _log.warning("could not write %s: %s", self.store, exc)
 

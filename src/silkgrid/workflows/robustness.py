@@ -59,8 +59,9 @@ def corridor_cases(year: int, weather_years: Sequence[int] = (1, 2, 3),
     return [Case(f"{year} weather {w} finance {f}", year, w, f) for w, f in itertools.product(weather_years, finance)]
 
 
-def case_row(case: Case, result: Result) -> dict:
-    """The headline answers of one solved case (NaN where the result has no plan)."""
+def case_row(case: Case, result: Result, answers: dict | None = None) -> dict:
+    """The headline answers of one solved case (NaN where the result has no plan); ``answers``: the
+    case's corridor metrics when the run already computed them (else they are computed here)."""
     accepted, verdict = plan_verdict(result)
     row: dict = {"case": case.label, "year": case.year, "weather_year": case.weather_year,
                  "finance": case.finance, "verdict": verdict}
@@ -69,7 +70,8 @@ def case_row(case: Case, result: Result) -> dict:
     links = result.tables["links"].set_index("id")["total_mw"]
     for col, lid in DECISION_LINKS.items():
         row[col] = float(links.get(lid, 0.0))
-    answers, _ = corridor_metrics(result)
+    if answers is None:
+        answers, _ = corridor_metrics(result)
     row["system_cost_eur"] = result.total_cost_eur
     row["eu_delivered_twh"] = answers.get("eu_deliveries", {}).get("delivered_twh", np.nan)
     row["delivered_cost_eur_per_mwh"] = answers.get("delivered_cost", {}).get("delivered_cost_eur_per_mwh", np.nan)
@@ -90,7 +92,7 @@ def run_cases(cases: Sequence[Case], *, resolution: str | None = "1h", solver: d
         out = None if out_dir is None else str(Path(out_dir) / case.slug)
         outcome = run(RunSpec(scenario=case.scenario(), out=out, resolution=resolution, solver=dict(solver or {}),
                               label=case.label, metrics=out is not None))
-        rows.append({**case_row(case, outcome.result), "directory": out})
+        rows.append({**case_row(case, outcome.result, outcome.answers), "directory": out})
         if progress is not None:
             progress(k, len(cases), case.label)
     return pd.DataFrame(rows)
