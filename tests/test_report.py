@@ -50,23 +50,65 @@ def test_network_json_and_result_round_trip(solved):
     assert (demand * back.weights[:, None]).sum().sum() == pytest.approx(res.summary["demand_mwh"])
 
 
+def _figure(text: str, fid: str) -> dict:
+    """The JSON of figure ``fid`` embedded in a page."""
+    m = re.search(rf'<script type="application/json" id="{fid}-json">(.*?)</script>', text, re.S)
+    assert m, f"no figure {fid}"
+    return json.loads(m.group(1).replace("<\\/", "</"))
+
+
 def test_report_is_self_contained(solved, report):
-    text = report.read_text()
+    from silkgrid.report.plotting import plotly_bundle
+
+    full = report.read_text()
     assert report == solved[2] / "report.html"
+    assert plotly_bundle() in full  # the Plotly bundle is inline: the page works offline
+    text = full.replace(plotly_bundle(), "")  # the bundle's own code names web addresses it never loads here
     assert not re.search(r"<script[^>]*\bsrc\s*=", text, re.I)
     assert not re.search(r"<link[^>]*\bhref\s*=\s*['\"]?(https?:)?//", text, re.I)
     assert not re.search(r"(src|href)\s*=\s*['\"]?(https?:)?//", text, re.I)
     assert not re.search(r"url\(\s*['\"]?(https?:)?//", text, re.I)
     assert "http" not in text  # the example's texts hold no address either
-    for section in ("map", "capacity", "dispatch", "prices", "exports", "cbam", "costs", "provenance"):
+    for section in ("map", "capacity", "dispatch", "balances", "prices", "curtailment", "exports", "cbam", "costs",
+                    "downloads", "provenance"):
         assert f'<section id="{section}">' in text
+    for fid in ("fig-map", "fig-capacity", "fig-dispatch", "fig-sankey", "fig-mix", "fig-emissions", "fig-prices",
+                "fig-capture", "fig-rents", "fig-exports", "fig-costs"):
+        fig = _figure(text, fid)
+        assert fig["data"] and "layout" in fig
     assert "Hourly matched share:" in text  # CBAM of what lands in RO, by traced origin
     assert "Origin traced by proportional sharing" in text
     # the January week lands nothing in RO (the Black Sea cable is idle): the panel says so
     assert "Delivered cost: nothing lands in the EU nodes" in text
     assert "synthetic illustrative profiles" in text and "silkgrid info corridor --sources" in text
+    # downloads: every table of the directory, linked relative to the page
+    assert "<a href='generators.parquet' download>Parquet</a>" in text
     figs = sorted(p.name for p in (solved[2] / "figures").glob("*.png"))
     assert figs == ["capacity_mix.png", "costs.png", "dispatch_week1.png", "map.png", "price_duration.png"]
+
+
+def test_dispatch_figure_closes_the_balance(solved):
+    """Each node's dispatch: supply layers - use layers = demand in every hour (imports/exports are
+    the node's net exchange), to the 0.1 MW the chart rounds to; the figure opens at the asked week."""
+    import numpy as np
+    import pandas as pd
+
+    from silkgrid.report.charts import node_balance
+    from silkgrid.report.panels import dispatch_panel
+
+    res = Result.from_dir(solved[2])
+    for node in ("KZ_W", "AZ", "GE"):
+        supply, use, demand = node_balance(res, node)
+        gap = supply.sum(axis=1) - use.sum(axis=1) - demand
+        assert float(np.abs(gap).max()) < 1e-6 * max(float(demand.max()), 1.0)
+    fig = _figure(dispatch_panel(res, 1, nodes=["GE"]), "fig-dispatch")
+    names = [t["name"] for t in fig["data"]]
+    assert "demand" in names and "GE_hydro state of charge" in names  # GE's reservoir (AZ builds no battery)
+    assert not any("AZ_battery" in n for n in names)
+    soc = next(t for t in fig["data"] if t["name"].endswith("state of charge"))
+    assert soc["yaxis"] == "y2" and soc.get("xaxis", "x") == "x"  # one shared time axis
+    step_h = (res.snapshots[1] - res.snapshots[0]) / pd.Timedelta(hours=1)  # the example: 3 h snapshots
+    assert fig["data"][0]["dx"] == step_h * 3_600_000 and fig["data"][0]["x0"] == "2030-01-01 00:00"
 
 
 def test_report_from_the_directory_alone(solved, tmp_path):
@@ -93,21 +135,19 @@ def test_panels_take_a_result(solved):
     """The public panels draw from a Result alone (the web dashboard uses them one by one)."""
     from dataclasses import replace
 
-    from silkgrid.report import panels
+    from silkgrid.report import panels, trade_panels
 
     res = Result.from_dir(solved[2])
     one = panels.dispatch_panel(res, 1, nodes=["AZ"])
-    assert one.count('class="chart dispatch"') == 1 and ">AZ</text>" in one
-    assert 'class="chart storage"' in panels.storage_panel(res, "AZ", 1)  # AZ has a battery
-    assert "No storage at KZ_W" in panels.storage_panel(res, "KZ_W", 1)
+    assert one.count('class="plot"') == 1 and "Dispatch: AZ" in one
     assert list(panels.capacity_by_node(res).index) == ["KZ_W", "AZ", "GE"]  # RO: a market, no plant
     assert panels.n_weeks(res) == 1 and len(panels.week_slice(res, 1)) == len(res.snapshots)
-    assert panels.cost_table(res) is not None and 'class="bar"' in panels.cost_panel(res)
+    assert trade_panels.cost_table(res) is not None and 'id="fig-costs"' in trade_panels.cost_panel(res)
     old = replace(res, scenario=None)
-    assert panels.cost_table(old) is None
-    assert "Cost breakdown not computed: the result directory holds no scenario.json" in panels.cost_panel(old)
-    assert "CBAM matching not computed: the result directory holds no scenario.json" in panels.cbam_panel(old)
-    assert "Delivered cost not computed: the result directory holds no scenario.json" in panels.export_panel(old)
+    assert trade_panels.cost_table(old) is None
+    assert "Cost breakdown not computed: the result directory holds no scenario.json" in trade_panels.cost_panel(old)
+    assert "CBAM matching not computed: the result directory holds no scenario.json" in trade_panels.cbam_panel(old)
+    assert "Delivered cost not computed: the result directory holds no scenario.json" in trade_panels.export_panel(old)
 
 
 def test_provenance_names_the_solver(solved, report):
@@ -167,16 +207,29 @@ def test_report_in_chromium(solved, report):
         page.on("request", lambda r: errors.append(f"network request {r.url}")
                 if not r.url.startswith(("file:", "data:", "about:")) else None)
         page.goto(report.resolve().as_uri())
-        assert page.locator("#map-svg circle.node").count() == len(net["nodes"])
-        assert page.locator("#map-svg path.link").count() == len(net["links"])
-        assert page.locator("#map-svg path.country").count() > 10
-        assert page.locator("#dispatch svg.dispatch").count() == len(net["nodes"])
-        assert page.locator("#dispatch polygon.area").count() > 0
-        assert page.locator("#prices svg polyline").count() == len(net["nodes"])
-        assert page.locator("#capacity rect.bar").count() > 0
-        assert page.locator("#costs rect.bar").count() > 0
-        box = page.locator("#map-svg").bounding_box()
-        assert box and box["width"] > 400 and box["height"] > 150
+        page.wait_for_selector("#fig-map .main-svg")
+        # charts are drawn one by one after the page shows (the map first): wait for all
+        page.wait_for_selector("div.plot:not(.js-plotly-plot)", state="detached", timeout=60_000)
+        assert page.locator("div.plot").count() == page.locator("div.plot:has(.main-svg)").count() >= 11
+        # the map's time slider: the year's mean, then each day; moving it redraws the arrows
+        slider = page.locator("#fig-map + .timeslider input[type=range]")
+        assert slider.get_attribute("max") == "7"  # the year's mean + 7 days
+        assert page.inner_text("#fig-map + .timeslider span") == "mean net flow, year (mean)"
+        slider.fill("3")
+        assert page.inner_text("#fig-map + .timeslider span") == "mean net flow, Jan 03"
+        assert page.locator("#fig-dispatch .scatterlayer .trace").count() > 3
+        assert page.locator("#fig-capacity .barlayer .point").count() > 0
+        assert page.locator("#fig-prices .scatterlayer .trace").count() == len(net["nodes"])
+        assert page.locator("#fig-sankey .sankey-node").count() > 4
+        box = page.locator("#fig-map").bounding_box()
+        assert box and box["width"] > 400 and box["height"] > 300
+        # hover shows values: move over the middle of the dispatch chart
+        page.locator("#fig-dispatch").scroll_into_view_if_needed()
+        dbox = page.locator("#fig-dispatch .nsewdrag").first.bounding_box()
+        page.mouse.move(dbox["x"] + dbox["width"] / 2, dbox["y"] + dbox["height"] / 2)
+        page.mouse.move(dbox["x"] + dbox["width"] / 2 + 5, dbox["y"] + dbox["height"] / 2)
+        page.wait_for_function("document.querySelector('#fig-dispatch .hoverlayer').children.length > 0",
+                               timeout=5000)
         artifacts = ROOT / "test-artifacts"
         artifacts.mkdir(exist_ok=True)
         page.screenshot(path=str(artifacts / "report.png"), full_page=True)

@@ -87,7 +87,8 @@ def _child(pkl: Path, out: Path, *, pause_at: str, report: bool = True, label: s
         real_swap = st.swap_in
         def swap(tmp, path):
             real_swap(tmp, path)
-            point("swapped")
+            if str(path) == {str(out)!r}:  # the result directory (the report's figures/ swaps too)
+                point("swapped")
         st.swap_in = swap
         wr.run(wr.RunSpec(scenario="example", out={str(out)!r}, report={report!r}), scenario=sc, progress=point)
         point("returned")

@@ -179,28 +179,67 @@ def _shot(page, name):
     page.screenshot(path=str(art / f"web_{name}.png"), full_page=True)
 
 
+#: Page position (px) of the map point whose customdata is [kind, id] (Plotly's own axis mapping).
+_POINT_JS = """([kind, id]) => {
+  const gd = document.getElementById('fig-map');
+  gd.scrollIntoView();
+  for (const t of gd.data) {
+    const k = (t.customdata || []).findIndex((c) => c[0] === kind && c[1] === id);
+    if (k < 0) continue;
+    const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, r = gd.getBoundingClientRect();
+    return [r.left + xa._offset + xa.l2p(t.x[k]), r.top + ya._offset + ya.l2p(t.y[k])];
+  }
+  return null;
+}"""
+
+
+def _click_map(page, kind: str, eid: str) -> None:
+    """Hover the map point [kind, eid] until Plotly's hover label names it, then click: Plotly's click
+    reports the point last hovered, which lags the mouse on a loaded machine; then wait out Plotly's
+    double-click window."""
+    xy = page.evaluate(_POINT_JS, [kind, eid])
+    page.mouse.move(*xy)
+    page.wait_for_selector(f"#fig-map .hoverlayer .hovertext:has-text('{eid}')", timeout=10_000)
+    page.mouse.click(*xy)
+    page.wait_for_timeout(400)  # Plotly reads a second click within 300 ms as a double-click (zoom reset)
+
+
 def test_result_view_in_browser(server, browser, base_dir):
     problems: list[str] = []
     page = _page(browser, problems)
     net = json.loads((base_dir / "network.json").read_text())
     page.goto(server["url"] + "/")
     page.click("#results-table a")
-    page.wait_for_selector("#map-svg")
-    assert page.locator("#map-svg circle.node").count() == len(net["nodes"])
-    assert page.locator("#map-svg path.link").count() == len(net["links"])
-    page.click("#map-svg circle.node[data-id='AZ']")
+    page.wait_for_selector("#fig-map .main-svg")
+    # the page draws its charts one by one after showing it: wait for all (no layout shift under the mouse)
+    page.wait_for_selector("div.plot:not(.js-plotly-plot)", state="detached", timeout=60_000)
+    # Plotly map: one marker per node; click a node and a link arrow for their details
+    _click_map(page, "node", "AZ")
     page.wait_for_selector("#details h3:has-text('Node AZ')")
     assert "ccgt" in page.inner_text("#details")
-    page.click("#map-svg path.link[data-id='caspian_cable']", force=True)
-    page.wait_for_selector("#details h3:has-text('Link caspian_cable')")
+    moving = [ln["id"] for ln in net["links"]]
+    sizes = page.evaluate("() => { const t = document.getElementById('fig-map').data.find((t) => "
+                          "(t.customdata || []).some((c) => c[0] === 'link')); return t.customdata.map((c, i) => "
+                          "[c[1], Array.isArray(t.marker.size) ? t.marker.size[i] : t.marker.size]); }")
+    link = next(i for i, size in sizes if size and size > 0 and i in moving)
+    _click_map(page, "link", link)
+    page.wait_for_selector(f"#details h3:has-text('Link {link}')")
     assert "utilisation" in page.inner_text("#details")
-    assert page.locator("#dispatch-panel svg.dispatch").count() == 1
-    assert "KZ_W" in page.text_content("#dispatch-panel svg.dispatch")
+    # the whole-year dispatch of the first node is fetched when it scrolls into view; then AZ
+    page.locator("#fig-dispatch").scroll_into_view_if_needed()
+    page.wait_for_selector("#fig-dispatch .main-svg")
+    assert "Dispatch: KZ_W" in page.text_content("#fig-dispatch .gtitle")
     page.select_option("#dispatch-form select[name=node]", "AZ")
-    page.wait_for_selector("#dispatch-panel svg.storage")  # AZ has a battery (KZ_W has no storage)
-    assert page.text_content("#dispatch-panel svg.dispatch text[font-weight=bold]") == "AZ"
-    for sid in ("capacity", "prices", "exports", "cbam", "costs", "provenance"):
+    page.wait_for_selector("#fig-dispatch .gtitle:text-is('Dispatch: AZ')")
+    for sid in ("capacity", "balances", "prices", "curtailment", "exports", "cbam", "costs", "downloads",
+                "provenance"):
         assert page.locator(f"section#{sid}").count() == 1
+    assert page.locator("div.plot").count() == page.locator("div.plot:has(.main-svg)").count()
+    # downloads: a table as CSV, through the page's own link
+    with page.expect_download() as dl:
+        page.click("#downloads a[href$='/generators.csv']")
+    text = Path(dl.value.path()).read_text()
+    assert text.splitlines()[0].startswith("id,node,") and "KZ_W" in text
     _shot(page, "result")
     page.close()
     assert problems == []
@@ -240,6 +279,9 @@ def test_run_form_and_compare_in_browser(server, browser):
     page.wait_for_selector("#compare-table")
     text = page.inner_text("#compare-table")
     assert "Total system cost" in text and "Emissions" in text and "Δ" in text
+    # comparison charts: headline small multiples, capacity, side-by-side maps, all drawn by Plotly
+    page.wait_for_selector("#fig-cmp-maps .main-svg")
+    assert page.locator("#compare-out div.plot:has(.main-svg)").count() >= 3
     _shot(page, "run_compare")
     page.close()
     # the refused submission (HTTP 400) is the only thing chromium logs

@@ -1,4 +1,4 @@
-"""Ex-post analysis of a :class:`~silkgrid.results.Result`: costs, exports, tracing, market, CBAM.
+"""Ex-post analysis of a :class:`~silkgrid.results.Result`: costs, balances, exports, tracing, market, CBAM.
 
 Every function is pure: ``f(result, scenario, ...)`` -> pandas DataFrame or dict, with
 units in the column/key names (``_mwh``, ``_eur``, ``_eur_per_mwh``, ``_t``, ``_h``).
@@ -9,6 +9,7 @@ in the EU (flow tracing by proportional sharing).  Definitions and formulas: ``d
 """
 
 from silkgrid.analysis._common import directional_flows, export_path, resolve_path
+from silkgrid.analysis.balances import country_balance, country_emissions, country_exchanges
 from silkgrid.analysis.cbam import (ETS_PRICE_EUR_PER_T, MATCHING_RULE, cbam_cost, cbam_default_factors,
                                     cbam_origin_factors, hourly_matching, matching_shares, traced_cbam,
                                     traced_matching)
@@ -25,7 +26,7 @@ from silkgrid.analysis.tracing import (FlowTrace, origin_mix, proportional_shari
 __all__ = [
     "ETS_PRICE_EUR_PER_T", "FlowTrace", "MATCHING_RULE", "capture_prices", "cbam_cost", "cbam_default_factors",
     "cbam_origin_factors", "co2_avoided", "congestion_rent", "cost_by_country", "cost_by_node_technology",
-    "cost_components", "counterfactual_links", "counterfactual_scenario", "curtailment", "delivered_cost",
+    "cost_components", "counterfactual_links", "country_balance", "country_emissions", "country_exchanges", "counterfactual_scenario", "curtailment", "delivered_cost",
     "delivered_cost_by_source", "delivery_duration_curve", "directional_flows", "emissions", "eu_deliveries",
     "export_path", "export_revenue", "hourly_eu_delivery", "hourly_matching", "link_utilisation",
     "matching_shares", "origin_mix", "path_delivered_cost", "price_duration_curves", "price_statistics",

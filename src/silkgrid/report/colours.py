@@ -11,9 +11,10 @@ layer such as ``"battery (discharge)"`` takes the colour of its technology.  Nod
 from __future__ import annotations
 
 import hashlib
+import math
 
 __all__ = ["TECH_COLOURS", "PALETTE", "NODE_COLOURS", "COMPONENT_COLOURS", "DEMAND_COLOUR", "base_technology",
-           "tech_colour", "colour_map", "node_colours"]
+           "tech_colour", "colour_map", "node_colours", "util_colour"]
 
 #: Colours of the technologies and carriers of the packaged data sets (families share a hue).
 TECH_COLOURS = {
@@ -66,3 +67,14 @@ def node_colours(nodes) -> dict[str, str]:
     """``{node: colour}``: :data:`NODE_COLOURS` in the order given (pass the network's node order
     so that a node keeps its colour across charts)."""
     return {n: NODE_COLOURS[i % len(NODE_COLOURS)] for i, n in enumerate(nodes)}
+
+
+def util_colour(u: float) -> str:
+    """Light blue (unused) -> orange -> dark red (fully used)."""
+    u = min(max(u if math.isfinite(u) else 0.0, 0.0), 1.0)
+    stops = [(0.0, (158, 202, 225)), (0.5, (253, 174, 97)), (1.0, (165, 0, 38))]
+    for (a, ca), (b, cb) in zip(stops, stops[1:]):
+        if u <= b:
+            t = (u - a) / (b - a)
+            return "#%02x%02x%02x" % tuple(int(round(x + (y - x) * t)) for x, y in zip(ca, cb))
+    return "#a50026"

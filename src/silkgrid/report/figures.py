@@ -7,16 +7,19 @@ by :func:`silkgrid.report.labels.place_labels`, as on the HTML map.
 from __future__ import annotations
 
 import math
+import shutil
 from pathlib import Path
 
 import numpy as np
 
 from silkgrid.analysis.costs import COMPONENTS
 from silkgrid.data.geo import load_countries
-from silkgrid.report.panels import capacity_by_node, cost_table, dispatch, price_duration, week_slice
+from silkgrid.report.panels import capacity_by_node, dispatch, price_duration, week_slice
+from silkgrid.report.trade_panels import cost_table
 from silkgrid.report.colours import COMPONENT_COLOURS, DEMAND_COLOUR, colour_map, node_colours, tech_colour
 from silkgrid.report.labels import place_labels, text_width
 from silkgrid.results import Result
+from silkgrid.results.staging import staged_dir
 
 __all__ = ["FIGURES", "write_figures"]
 
@@ -25,9 +28,14 @@ FIGURES = ("map.png", "capacity_mix.png", "price_duration.png", "costs.png")
 
 
 def write_figures(result: Result, directory: str | Path, *, week: int = 1) -> list[Path]:
-    """PNG versions of the key charts in ``directory``; earlier PNGs of these names are removed.
+    """PNG versions of the key charts in ``directory`` (a folder of their own, e.g. ``DIR/figures``).
 
-    The cost chart needs ``result.scenario`` and is left out without it.
+    Complete or absent: the charts are drawn into a hidden staging sibling (``.figures.tmp-*``),
+    which replaces ``directory`` in one swap (:func:`silkgrid.results.staging.staged_dir`), so a
+    failure or a kill part-way leaves the previous folder as it was.  Earlier PNGs of these names
+    (``dispatch_week*.png`` included) are dropped; other files in the folder are carried over.
+    The cost chart needs ``result.scenario`` and is left out without it.  Raises
+    :class:`~silkgrid.results.staging.ResultWriteError` when the folder cannot be written.
     """
     import matplotlib
 
@@ -35,18 +43,32 @@ def write_figures(result: Result, directory: str | Path, *, week: int = 1) -> li
     import matplotlib.pyplot as plt
 
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    for old in [*directory.glob("dispatch_week*.png"), *(directory / n for n in FIGURES)]:
-        old.unlink(missing_ok=True)  # no stale charts from an earlier report
-    written = []
+    written: list[Path] = []
+    with staged_dir(directory) as tmp:
+        if directory.is_dir():  # keep what is not ours; no stale charts from an earlier report
+            ours = {*FIGURES, *(p.name for p in directory.glob("dispatch_week*.png"))}
+            for old in directory.iterdir():
+                if old.name in ours:
+                    continue
+                if old.is_dir() and not old.is_symlink():
+                    shutil.copytree(old, tmp / old.name, symlinks=True)
+                else:
+                    shutil.copy2(old, tmp / old.name, follow_symlinks=False)
 
-    def save(fig, name):
-        p = directory / name
-        fig.tight_layout()
-        fig.savefig(p, dpi=110)
-        plt.close(fig)
-        written.append(p)
+        def save(fig, name):
+            fig.tight_layout()
+            try:
+                fig.savefig(tmp / name, dpi=110)
+            finally:
+                plt.close(fig)
+            written.append(directory / name)
 
+        _draw(plt, result, save, week)
+    return written
+
+
+def _draw(plt, result: Result, save, week: int) -> None:
+    """Draw the key charts, handing each figure and its file name to ``save``."""
     net = result.network
     pos = {n["id"]: (n["lon"], n["lat"]) for n in net.get("nodes", []) if n.get("lat") is not None
            and n.get("lon") is not None}
@@ -98,7 +120,6 @@ def write_figures(result: Result, directory: str | Path, *, week: int = 1) -> li
         ax.set_ylabel("M EUR per year")
         ax.set_title("Cost breakdown by technology")
         save(fig, "costs.png")
-    return written
 
 
 def _map_figure(plt, result: Result, pos: dict):

@@ -9,9 +9,11 @@ the candidates are scored against all boxes at once with numpy (n labels: n smal
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-__all__ = ["OFFSETS", "text_width", "place_labels"]
+__all__ = ["OFFSETS", "text_width", "place_labels", "project"]
 
 #: Directions (x right, y down) tried for a label, in order of preference: upper right first.
 OFFSETS = np.array([(1, -1), (1, 0), (1, 1), (-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1)], dtype=float)
@@ -68,3 +70,26 @@ def place_labels(xy, widths, height: float, *, radius: float = 7.0, gap: float =
             cost = cost + 10 * (widths[i] * height - inside_w * inside_h)
         placed[i] = cand[int(np.argmin(cost + pref))]
     return placed
+
+
+def project(network: dict):
+    """(``proj(lon, lat) -> (x, y)``, width, height) of the map of ``network``'s nodes; None
+    when no node has coordinates."""
+    pts = [(n["lon"], n["lat"]) for n in network.get("nodes", []) if n.get("lat") is not None
+           and n.get("lon") is not None]
+    if not pts:
+        return None
+    lons, lats = zip(*pts)
+    lon0, lon1 = min(lons) - 4, max(lons) + 4
+    lat0, lat1 = min(lats) - 3, max(lats) + 3
+    kx = math.cos(math.radians((lat0 + lat1) / 2))
+    W = 900
+    scale = W / ((lon1 - lon0) * kx)
+    H = max(260, int((lat1 - lat0) * scale))
+    lat_mid = (lat0 + lat1) / 2
+    # centre vertically when H was raised to its minimum
+    off = H / 2 - ((lat1 - lat_mid) * scale)
+
+    def proj(lon, lat):
+        return (lon - lon0) * kx * scale, (lat1 - lat) * scale + off
+    return proj, W, H

@@ -48,10 +48,11 @@ def dataset_path(name: str) -> Path:
 
 #: Data sets built by code from their tables: name -> options accepted in ``extends``.
 BUILT_DATASETS = {"corridor": ("year", "weather_year", "discount_rate", "market_price_year", "finance",
-                              "grant_share")}
-#: Options of built data sets that are text (e.g. ``finance: high``) or fractions; the others are integers.
+                              "grant_share", "include_announced")}
+#: Options of built data sets that are text (e.g. ``finance: high``), fractions or yes/no; the others are integers.
 _TEXT_OPTIONS = frozenset({"finance"})
 _FLOAT_OPTIONS = frozenset({"discount_rate", "grant_share"})
+_BOOL_OPTIONS = frozenset({"include_announced"})
 
 
 def available_datasets() -> list[str]:
@@ -95,11 +96,16 @@ def _built_dataset(ref: str | dict, label: str) -> tuple[str, dict] | None:
             if not isinstance(value, str):
                 raise ScenarioError(f"option '{key}' must be a word", file=label, field=f"extends.{key}",
                                     fix="e.g. finance: high (low, central or high)")
+        elif key in _BOOL_OPTIONS:  # True/False, or the text of a result's data-set label
+            if not isinstance(value, bool) and str(value).lower() not in ("true", "false"):
+                raise ScenarioError(f"option '{key}' must be true or false", file=label, field=f"extends.{key}",
+                                    fix=f"e.g. {key}: true")
+            options[key] = value if isinstance(value, bool) else str(value).lower() == "true"
         elif isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise ScenarioError(f"option '{key}' must be a number", file=label, field=f"extends.{key}",
                                 fix="give a number, e.g. year: 2040")
     try:
-        kwargs = {k: (v if k in _TEXT_OPTIONS else float(v) if k in _FLOAT_OPTIONS else int(v))
+        kwargs = {k: (v if k in _TEXT_OPTIONS | _BOOL_OPTIONS else float(v) if k in _FLOAT_OPTIONS else int(v))
                   for k, v in options.items()}
     except ValueError:
         raise ScenarioError(f"the options of data set '{name}' must be numbers", file=label,
@@ -111,8 +117,8 @@ def _built_dataset(ref: str | dict, label: str) -> tuple[str, dict] | None:
         raw = build_corridor_scenario(**kwargs)
     except (ValueError, KeyError) as exc:
         raise ScenarioError(f"data set '{name}' cannot be built with {kwargs}: {exc}", file=label,
-                            field="extends", fix="choose a year from 2030 to 2050, a weather_year >= 1 and "
-                            "finance low, central or high") from None
+                            field="extends", fix="choose a year from 2030 to 2050, a weather_year >= 1, "
+                            "finance low, central or high and a grant_share from 0 to 1") from None
     return f"<data set {name}{''.join(f' {k}={v}' for k, v in kwargs.items())}>", raw
 
 

@@ -25,16 +25,16 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import ValidationError
 
-from silkgrid.analysis.compare import ResultDirError, compare_table
 from silkgrid.core.errors import ScenarioError, SilkGridError
-from silkgrid.core.jsonsafe import clean
-from silkgrid.report import CSS, panels
-from silkgrid.report.formatting import fmt_emissions, fmt_energy, fmt_eur
-from silkgrid.results import Result
+from silkgrid.report import CSS
+from silkgrid.report.plotting import plotly_bundle, plotly_version, plots_js, to_json
+from silkgrid.report.formatting import fmt_emissions, fmt_eur
 from silkgrid.web.jobs import FINAL, JobQueue, Registry
 from silkgrid.web.knobs import Knobs, RunRequest
 from silkgrid.web.bodies import read_body
 from silkgrid.web.upload import MAX_YAML_BYTES, load_upload
+from silkgrid.web import views
+from silkgrid.web.views import NotFound
 
 __all__ = ["create_app", "is_loopback", "new_token", "make_server", "parse_host", "json_depth"]
 
@@ -52,7 +52,10 @@ _HOST_RE = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _log = logging.getLogger("silkgrid.web")
-_STATIC = {"app.js": "application/javascript", "style.css": "text/css"}
+_STATIC = {"app.js": "application/javascript", "style.css": "text/css", "plots.js": "application/javascript"}
+#: Seconds a browser may keep the Plotly bundle (1.4 MB) without asking again: it changes only with
+#: the plotly.js version, which is in the URL.
+_BUNDLE_MAX_AGE = 7 * 24 * 3600
 _CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
         "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
@@ -136,6 +139,10 @@ def check_serve_options(host: str, port: int, token: str | None, generate: bool,
 def _static(name: str) -> bytes:
     if name == "report.css":
         return CSS.encode()
+    if name == "plotly.min.js":
+        return plotly_bundle().encode()
+    if name == "plots.js":
+        return plots_js().encode()
     return (resources.files("silkgrid.web") / "static" / name).read_bytes()
 
 
@@ -152,7 +159,8 @@ def _page(title: str, body: str, *, token: str = "", token_note: str = "") -> HT
         f"content='width=device-width,initial-scale=1'><meta name='silkgrid-token' content='{_e(token)}'>"
         f"<title>{_e(title)}</title>"
         "<link rel='icon' href='data:,'><link rel='stylesheet' href='/static/report.css'><link rel='stylesheet' href='/static/style.css'>"
-        "<script src='/static/app.js' defer></script></head><body>"
+        f"<script src='/static/plotly.min.js?v={_e(plotly_version())}' defer></script>"
+        "<script src='/static/plots.js' defer></script><script src='/static/app.js' defer></script></head><body>"
         f"<header><h1><a href='/'>SilkGrid</a> · {_e(title)}</h1>{token_note}</header><main>{body}</main>"
         "</body></html>")
 
@@ -173,7 +181,7 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
     address space per run process, None: no cap): the limits of each run (:class:`JobQueue`).
     """
     api_token = token or new_token()
-    registry = Registry()
+    registry = Registry(on_add=views.warm)
     for d in result_dirs:
         registry.add(Path(d))
     knobs = Knobs(base_scenario, links=links, cbam_path=cbam_path)
@@ -234,11 +242,11 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
     def entry_or_404(rid: str):
         entry = registry.get(rid)
         if entry is None:
-            raise _NotFound(f"no result with id '{rid}'")
+            raise NotFound(f"no result with id '{rid}'")
         return entry
 
-    @app.exception_handler(_NotFound)
-    async def not_found(request: Request, exc: _NotFound):
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound):
         return Response(str(exc), status_code=404, media_type="text/plain")
 
     @app.exception_handler(SilkGridError)
@@ -250,8 +258,11 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
     def static(name: str):
         if name == "report.css":
             return Response(_static(name), media_type="text/css")
+        if name == "plotly.min.js":
+            return Response(_static(name), media_type="application/javascript",
+                            headers={"Cache-Control": f"public, max-age={_BUNDLE_MAX_AGE}, immutable"})
         if name not in _STATIC:
-            raise _NotFound("no such file")
+            raise NotFound("no such file")
         return Response(_static(name), media_type=_STATIC[name])
 
     # ------------------------------------------------------------------ pages
@@ -264,23 +275,25 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
         return HTMLResponse(_results_table(registry))
 
     @app.get("/results/{rid}", response_class=HTMLResponse)
-    def result_page(rid: str):
+    async def result_page(rid: str):
         entry = entry_or_404(rid)
-        return _page(entry.label, _result_body(entry), token=api_token)
+        body = await asyncio.to_thread(views.result_body, entry)  # rendering may take a second: off the loop
+        return _page(entry.label, body, token=api_token)
 
-    @app.get("/results/{rid}/fragments/dispatch", response_class=HTMLResponse)
-    def dispatch_fragment(rid: str, node: str, week: int = 1):
-        entry = entry_or_404(rid)
-        result = entry.data()
-        if node not in {n["id"] for n in result.network.get("nodes", [])}:
-            raise _NotFound(f"no node '{node}' in this result")
-        if not 1 <= week <= 60:
-            raise SilkGridError(f"week {week}: choose a week from 1")
-        return HTMLResponse(_dispatch_fragment(result, node, week))
+    @app.get("/api/results/{rid}/figures/dispatch")
+    def dispatch_figure(rid: str, node: str):
+        return Response(to_json(views.dispatch_json(entry_or_404(rid), node)), media_type="application/json")
+
+    @app.get("/results/{rid}/download/{name:path}")
+    def download(rid: str, name: str):
+        stem, _, fmt = name.rpartition(".")
+        content, media, filename = views.download(entry_or_404(rid), stem, fmt)
+        return Response(content, media_type=media,
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
     @app.get("/compare", response_class=HTMLResponse)
     def compare(ids: str = ""):
-        return HTMLResponse(_compare_fragment(registry, ids))
+        return HTMLResponse(views.compare_fragment(registry, ids))
 
     # ------------------------------------------------------------------ JSON API
     @app.get("/api/results")
@@ -289,11 +302,11 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
 
     @app.get("/api/results/{rid}/node/{node}")
     def api_node(rid: str, node: str):
-        return _node_details(entry_or_404(rid).data(), node)
+        return views.node_details(entry_or_404(rid).data(), node)
 
     @app.get("/api/results/{rid}/link/{link}")
     def api_link(rid: str, link: str):
-        return _link_details(entry_or_404(rid).data(), link)
+        return views.link_details(entry_or_404(rid).data(), link)
 
     @app.get("/api/runs")
     @app.get("/api/jobs")
@@ -305,7 +318,7 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
     def api_job(jid: str):
         job = jobs.get(jid)
         if job is None:
-            raise _NotFound(f"no job '{jid}'")
+            raise NotFound(f"no job '{jid}'")
         return job.as_json()
 
     @app.post("/api/runs")
@@ -366,17 +379,13 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
         ended = before is not None and before.state in FINAL
         job = jobs.cancel(jid)
         if job is None:
-            raise _NotFound(f"no job '{jid}'")
+            raise NotFound(f"no job '{jid}'")
         if ended:
             return JSONResponse({**job.as_json(), "error": f"run {jid} already ended ({job.state})"},
                                 status_code=409)
         return job.as_json()
 
     return app
-
-
-class _NotFound(Exception):
-    pass
 
 
 def _type_message(exc: Exception) -> str:
@@ -440,146 +449,31 @@ def _run_form(d: dict) -> str:
         return (f"<label>{_e(label)} <code>{_e(lid)}</code>, MW <input name='{name}' value='optimise' size='9' "
                 "title=\"a number of MW, or 'optimise'\"></label>")
 
-    year = ""
-    if d["year"] is not None:
-        opts = "".join(f"<option{' selected' if y == d['year'] else ''}>{y}</option>" for y in (2030, 2035, 2040, 2045, 2050))
-        year = f"<label>Year <select name='year'>{opts}</select></label>"
-    else:
-        year = "<p class='note'>Year: fixed by the base scenario (not the corridor data set).</p>"
+    def sel(label, name, options, chosen):
+        opts = "".join(f"<option{' selected' if o == chosen else ''}>{_e(o)}</option>" for o in options)
+        return f"<label>{label} <select name='{name}'>{opts}</select></label>"
+    fixed = "<p class='note'>{}: fixed by the base scenario (not the corridor data set).</p>"
+    year = sel("Year", "year", range(2030, 2051, 5), d["year"]) if d["year"] is not None else fixed.format("Year")
     cbam = ("<label><input type='checkbox' name='cbam_hourly_matching'> CBAM hourly matching</label>"
             if d["cbam_available"] else "<p class='note'>CBAM hourly matching: the base scenario lacks the path.</p>")
+    corridor = d.get("finance") is not None  # the corridor's build options; its discount rate empty: per finance
+    data_knobs = (
+        sel("Finance (cost of capital)", "finance", d["finance_cases"], d["finance"])
+        + "<label>Grant share of the sea cables <input name='grant_share' type='number' min='0' max='1' step='any' "
+        f"value='{d['grant_share']:g}' title='share of their investment paid by grants, 0 to 1'></label><label><input "
+        f"type='checkbox' name='include_announced'{' checked' if d['include_announced'] else ''}> Include announced "
+        "projects</label>" + sel("Weather year (synthetic seed)", "weather_year", d["weather_years"], d["weather_year"])
+    ) if corridor else fixed.format("Finance, grant share, announced projects and weather year")
+    rate = ("value='' placeholder='per finance case' title='empty: the cost-of-capital table of the finance case; "
+            "a number: one rate for every candidate'" if corridor else f"value='{d['discount_rate']:g}'")
     return (
         "<form id='run-form' class='knobs'>"
         "<label>Label <input name='label' value='run' maxlength='60' size='12'></label>"
         f"{year}{cap('caspian_mw', 'caspian', 'Caspian cable')}{cap('black_sea_mw', 'black_sea', 'Black Sea cable')}"
         f"<label>CO2 price, EUR/t <input name='co2_price' type='number' step='any' value='{d['co2_price']:g}'></label>"
-        f"<label>Discount rate <input name='discount_rate' type='number' step='any' value='{d['discount_rate']:g}'>"
-        f"</label>{cbam}"
+        f"<label>Discount rate <input name='discount_rate' type='number' step='any' {rate}></label>{data_knobs}{cbam}"
         f"<label>Resolution <input name='resolution' value='{_e(d['resolution'])}' size='4'></label>"
         "<button type='submit'>Run</button></form>")
-
-
-def _result_body(entry) -> str:
-    result = entry.data()
-    s = entry.summary()
-    if s.get("status") != "optimal" or not result.tables or not result.network:
-        return (f"<section><p class='warn'>This result is not optimal (status {_e(s.get('status'))}: "
-                f"{_e(s.get('message', ''))}) or has no network.json: nothing to show.</p></section>")
-    nodes = [n["id"] for n in result.network.get("nodes", [])]
-    node_opts = "".join(f"<option>{_e(n)}</option>" for n in nodes)
-    week_opts = "".join(f"<option>{w}</option>" for w in range(1, panels.n_weeks(result) + 1))
-    head = (f"<section id='headline' data-result='{_e(entry.id)}'><h2>{_e(s.get('scenario'))}</h2><p>"
-            f"Total system cost <b>{_e(fmt_eur(s.get('total_cost_eur')))}/yr</b>; demand "
-            f"{_e(fmt_energy(s.get('demand_mwh')))}/yr; emissions {_e(fmt_emissions(s.get('emissions_t')))}/yr; "
-            f"CO2 price {_num(s.get('co2_price_eur_per_t'), 0)} EUR/t.</p></section>")
-
-    def sec(sid, title, content):
-        return f"<section id='{sid}'><h2>{_e(title)}</h2>{content}</section>"
-
-    def safe(fn, *a):
-        try:
-            return fn(*a)
-        except SilkGridError as exc:
-            return f"<p class='warn'>{_e(exc)}</p>"
-
-    mapsec = (f"<section id='map'><h2>Corridor map</h2><div class='mapgrid'><div>{panels.map_panel(result)}</div>"
-              "<aside id='details'><p class='note'>Click a node or a link for details.</p></aside></div></section>")
-    disp = (f"<section id='dispatch'><h2>Dispatch and storage</h2><form id='dispatch-form'>"
-            f"<label>Node <select name='node'>{node_opts}</select></label> <label>Week <select name='week'>"
-            f"{week_opts}</select></label></form><div id='dispatch-panel'>"
-            f"{_dispatch_fragment(result, nodes[0], 1) if nodes else ''}</div></section>")
-    return (head + mapsec + sec("capacity", "Capacity mix by node", panels.capacity_panel(result)) + disp
-            + sec("prices", "Price duration curves", panels.price_panel(result))
-            + sec("exports", "Exports: energy into each market", panels.export_panel(result))
-            + sec("cbam", "CBAM: hourly matched share of exports", safe(panels.cbam_panel, result))
-            + sec("costs", "Cost breakdown", safe(panels.cost_panel, result))
-            + sec("provenance", "Data provenance", panels.provenance_panel(result)))
-
-
-def _dispatch_fragment(result: Result, node: str, week: int) -> str:
-    return panels.dispatch_panel(result, week, nodes=[node]) + panels.storage_panel(result, node, week)
-
-
-def _node_details(result: Result, node: str) -> dict:
-    t = result.tables
-    ntab = t["nodes"].set_index("id")
-    if node not in ntab.index:
-        raise _NotFound(f"no node '{node}' in this result")
-    r = ntab.loc[node]
-    cap = panels.capacity_by_node(result)
-    g = t["generators"]
-    gn = g[g["node"] == node]
-    links = t["links"]
-    conn = links[(links["from_node"] == node) | (links["to_node"] == node)]
-    meta = next((n for n in result.network["nodes"] if n["id"] == node), {})
-    return clean({
-        "kind": "node", "id": node, "name": meta.get("name"), "country": meta.get("country"),
-        "capacity_mw": cap.loc[node].to_dict() if node in cap.index else {},
-        "generation_mwh": gn.groupby("technology")["generation_mwh"].sum().to_dict(),
-        "curtailment_mwh": float(gn["curtailment_mwh"].sum()),
-        "demand_mwh": float(r["demand_mwh"]), "unserved_mwh": float(r["unserved_mwh"]),
-        "mean_price_eur_per_mwh": float(r["mean_price_eur_per_mwh"]),
-        "links": {lr.id: {"to": lr.to_node if lr.from_node == node else lr.from_node,
-                          "out_mwh": lr.forward_mwh if lr.from_node == node else lr.backward_mwh,
-                          "in_mwh": lr.backward_mwh if lr.from_node == node else lr.forward_mwh}
-                  for lr in conn.itertuples()},
-    })
-
-
-def _link_details(result: Result, link: str) -> dict:
-    lt = result.tables["links"].set_index("id")
-    if link not in lt.index:
-        raise _NotFound(f"no link '{link}' in this result")
-    r = lt.loc[link]
-    price = result.tables["nodes"].set_index("id")["mean_price_eur_per_mwh"]
-    return clean({
-        "kind": "link", "id": link, "from_node": r["from_node"], "to_node": r["to_node"],
-        "existing_mw": r["existing_mw"], "new_mw": r["new_mw"], "total_mw": r["total_mw"],
-        "forward_mwh": r["forward_mwh"], "backward_mwh": r["backward_mwh"], "losses_mwh": r["losses_mwh"],
-        "utilisation": r["utilisation"],
-        "mean_price_from_eur_per_mwh": price.get(r["from_node"]), "mean_price_to_eur_per_mwh": price.get(r["to_node"]),
-    })
-
-
-def _compare_fragment(registry: Registry, ids: str) -> str:
-    wanted = [i for i in ids.replace(" ", "").split(",") if i][:12]
-    entries = [registry.get(i) for i in wanted]
-    if any(e is None for e in entries):
-        raise _NotFound("unknown result id in the comparison")
-    if len(entries) < 2:
-        return "<p class='warn'>Tick two or more results to compare them.</p>"
-    try:
-        df = compare_table([e.path for e in entries])
-    except ResultDirError as exc:
-        return f"<p class='warn'>{_e(exc.message)}</p>"
-    value_cols = [c for c in df.columns if c not in ("metric", "description", "unit")
-                  and not c.startswith("delta_")]
-    delta_cols = [c for c in df.columns if c.startswith("delta_") and not c.startswith("delta_pct_")]
-    names = {c: e.label for c, e in zip(value_cols, entries)}
-
-    def fmt(v):
-        if v is None or (isinstance(v, float) and not math.isfinite(v)):
-            return ""
-        if isinstance(v, (int, float, np.floating)):
-            return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}"
-        return _e(v)
-
-    head = ("<tr><th>metric</th><th>unit</th>" + "".join(f"<th>{_e(names[c])}</th>" for c in value_cols)
-            + "".join(f"<th>Δ {_e(names[value_cols[k + 1]])}</th>" for k, c in enumerate(delta_cols)) + "</tr>")
-    rows = []
-    for _, r in df.iterrows():
-        cells = "".join(f"<td>{fmt(r[c])}</td>" for c in value_cols)
-        deltas = ""
-        for c in delta_cols:
-            v = r[c]
-            pct = r.get("delta_pct_" + c[len("delta_"):])
-            cls = "" if not isinstance(v, (int, float)) or not math.isfinite(v) or v == 0 else (
-                " class='up'" if v > 0 else " class='down'")
-            pct_s = f" ({pct:+.1f} %)" if isinstance(pct, (int, float)) and math.isfinite(pct) else ""
-            deltas += f"<td{cls}>{fmt(v)}{pct_s if fmt(v) else ''}</td>"
-        rows.append(f"<tr><td>{_e(r['description'])}</td><td>{_e(r['unit'])}</td>{cells}{deltas}</tr>")
-    return (f"<h3>Comparison (deltas against {_e(entries[0].label)})</h3><table id='compare-table'>{head}"
-            + "".join(rows) + "</table>")
 
 
 # ---------------------------------------------------------------------------------------- serving

@@ -23,7 +23,7 @@ from typing import Any
 
 from silkgrid.core.files import write_text_atomic
 from silkgrid.core.errors import SilkGridError
-from silkgrid.report.panels import scenario_note
+from silkgrid.report.trade_panels import scenario_note
 from silkgrid.results import Result
 from silkgrid.web.runner import run_in_child
 from silkgrid.workflows import RunSpec
@@ -41,6 +41,9 @@ class ResultEntry:
     origin: str  # "given" or "run"
     _result: Result | None = field(default=None, repr=False)
     _summary: dict | None = field(default=None, repr=False)
+    #: Rendered HTML of the result page's sections (:mod:`silkgrid.web.views`), filled once.
+    sections: dict[str, str] = field(default_factory=dict, repr=False)
+    render_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def data(self) -> Result:
         """The result (:meth:`Result.from_dir`), read once and cached (results directories do not change)."""
@@ -64,10 +67,13 @@ class ResultEntry:
 class Registry:
     """Result directories known to the server, by id (``r1``, ``r2``, ...)."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_add=None) -> None:
+        """``on_add(entry)`` is called after each :meth:`add` (the dashboard renders the new result's
+        page in the background, so that its first view is fast)."""
         self._lock = threading.Lock()
         self._items: dict[str, ResultEntry] = {}
         self._ids = itertools.count(1)
+        self.on_add = on_add
 
     def add(self, path: Path, *, label: str | None = None, origin: str = "given") -> ResultEntry:
         path = Path(path).resolve()
@@ -77,6 +83,8 @@ class Registry:
             rid = f"r{next(self._ids)}"
             entry = ResultEntry(rid, path, label or path.name, origin)
             self._items[rid] = entry
+        if self.on_add is not None:
+            self.on_add(entry)
         return entry
 
     def get(self, rid: str) -> ResultEntry | None:

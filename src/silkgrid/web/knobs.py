@@ -4,7 +4,9 @@ The knobs are applied as an ``extends`` overlay on the server's base scenario, s
 messages are exactly those of the CLI (:attr:`ScenarioError.message`).  The links the capacity knobs
 set and the CBAM path come from the base scenario's ``corridor:`` section (``capacity_knobs``,
 ``export_path``) unless the server is given them.  Knobs whose elements do not exist in the base
-scenario are skipped, and the run says so.
+scenario are skipped, and the run says so.  The data-set knobs (year, finance case, grant share of the
+sea cables, announced projects, weather year) are build options of the corridor data set (``extends:
+{dataset: corridor, ...}``), so the builder checks their values; other base scenarios skip them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from silkgrid.core.errors import ScenarioError
+from silkgrid.data.finance import FINANCE_CASES
+from silkgrid.data.tables import parameters
+from silkgrid.profiles.weather_years import DEFAULT_SEEDS
 from silkgrid.scenario.loader import load_scenario, merge_scenarios
 
 #: Base scenario of the Run form when the server is given none: the sourced corridor data set.
@@ -35,6 +40,11 @@ MAX_CO2_PRICE = 2500.0
 #: Longest snapshot the form accepts, h: one snapshot must not span more than a day, or the model
 #: cannot represent the solar day or daily storage cycles.
 MAX_RESOLUTION_H = 24
+#: Weather years (synthetic seeds) the form offers: those of the data set's weather-year table
+#: (:mod:`silkgrid.profiles.weather_years`, ``info --validate``), whose annual CFs are documented.
+WEATHER_YEARS = tuple(DEFAULT_SEEDS)
+#: The corridor data set's build options the form sets besides ``year`` and ``discount_rate``.
+DATASET_KNOBS = ("finance", "grant_share", "include_announced", "weather_year")
 
 
 class RunRequest(BaseModel):
@@ -49,6 +59,10 @@ class RunRequest(BaseModel):
     discount_rate: float | None = None
     cbam_hourly_matching: bool = False
     resolution: str | None = Field(default=None, max_length=10)
+    finance: str | None = Field(default=None, max_length=20)
+    grant_share: float | None = None
+    include_announced: bool | None = None
+    weather_year: int | None = None
 
 
 def _corridor_options(ext) -> dict:
@@ -108,10 +122,47 @@ class Knobs:
             year = ext.get("year", 2030) if isinstance(ext, dict) else int((ext.split("-") + ["2030"])[1])
         ids = {ln.id for ln in sc.links}
         path = self.cbam_path
-        return {"year": year, "co2_price": sc.policies.co2_price_eur_per_t, "discount_rate": sc.discount_rate,
-                "resolution": sc.time.resolution, "cbam_hourly_matching": sc.policies.cbam_hourly_matching,
+        return {"year": year, **self.dataset_defaults(), "co2_price": sc.policies.co2_price_eur_per_t,
+                "discount_rate": sc.discount_rate, "resolution": sc.time.resolution,
+                "cbam_hourly_matching": sc.policies.cbam_hourly_matching,
                 "links": {k: (v if v in ids else None) for k, v in self.links.items()},
                 "cbam_available": bool(path) and all(p in ids for p in path)}
+
+    def dataset_defaults(self) -> dict:
+        """The data-set knobs' values in the base (None when it is not the corridor data set).
+
+        ``weather_years`` lists the seeds the form offers (:data:`WEATHER_YEARS`, plus the base's own),
+        ``finance_cases`` the cost-of-capital cases of ``cost_of_capital.csv``.
+        """
+        if not self.year_knob():
+            return {"finance": None, "grant_share": None, "include_announced": None, "weather_year": None,
+                    "weather_years": [], "finance_cases": []}
+        ext = _corridor_options(self.base.get("extends"))
+        share = ext.get("grant_share")
+        weather = int(ext.get("weather_year", 1))
+        return {"finance": str(ext.get("finance", "central")),
+                "grant_share": float(share if share is not None else parameters()["sea_cable_grant_share"]),
+                "include_announced": bool(ext.get("include_announced", False)), "weather_year": weather,
+                "weather_years": sorted({*WEATHER_YEARS, weather}), "finance_cases": list(FINANCE_CASES)}
+
+    def _dataset_knobs(self, req: RunRequest, raw: dict, notes: list[str]) -> None:
+        """Set the finance, grant-share, announced-projects and weather knobs in ``raw['extends']``."""
+        given = {k: getattr(req, k) for k in DATASET_KNOBS if getattr(req, k) is not None}
+        if not given:
+            return
+        if not self.year_knob():
+            notes.extend(f"{k} skipped: the base scenario is not the corridor data set" for k in given)
+            return
+        seeds = self.dataset_defaults()["weather_years"]
+        if "weather_year" in given and given["weather_year"] not in seeds:
+            raise ScenarioError(
+                f"weather year {given['weather_year']} is not one the corridor data set offers "
+                f"(synthetic seeds {', '.join(map(str, seeds))}: those of its weather-year table)",
+                field="weather_year", fix=f"choose one of {', '.join(map(str, seeds))}")
+        if "finance" in given and req.discount_rate is not None:
+            notes.append(f"finance '{given['finance']}' sets no candidate's rate: the discount rate "
+                         f"{req.discount_rate:g} replaces the cost-of-capital table (leave it empty to use it)")
+        raw["extends"] = {**_corridor_options(raw.get("extends")), **given}
 
     def scenario_dict(self, req: RunRequest) -> tuple[dict, list[str]]:
         """(scenario dict, notes on skipped knobs)."""
@@ -123,6 +174,7 @@ class Knobs:
                 raw["extends"] = {**_corridor_options(raw.get("extends")), "year": req.year}
             else:
                 notes.append("year skipped: the base scenario is not the corridor data set")
+        self._dataset_knobs(req, raw, notes)
         overlay: dict = {}
         links = []
         knob_links = self.links

@@ -32,6 +32,11 @@ __all__ = ["limit_memory", "run_in_child", "watch_server"]
 _NO_MEMORY = re.compile(r"failed to map segment|cannot allocate memory|bad_alloc|out of memory", re.I)
 
 
+#: Scheduling niceness of a run's process (and the solver processes it starts): a solve yields the
+#: CPU to the dashboard's server and to the user's browser on a machine with few cores.
+RUN_NICENESS = 10
+
+
 def _out_of_memory(max_bytes: int | None) -> str:
     gib = f"{max_bytes / 2**30:.3g} GiB" if max_bytes else "the available memory"
     return (f"out of memory: the run needed more than the server's per-run memory limit ({gib}); "
@@ -85,6 +90,11 @@ def run_in_child(spec: RunSpec, scenario, conn, max_bytes: int | None, server_pi
     with ``server_pid`` the run ends when that process is gone (:func:`watch_server`)."""
     if server_pid is not None:
         watch_server(server_pid)
+    try:  # a solve takes every core it can: below the server and the browser, so that pages stay fast
+        os.nice(RUN_NICENESS)
+    except OSError:
+        pass
+
     def send(kind: str, payload) -> None:
         try:
             conn.send((kind, payload))

@@ -1,5 +1,5 @@
 // SilkGrid dashboard: map details, dispatch selector, Run form with job polling, compare view.
-// Vanilla JS, no external resources. All text from the server is inserted with textContent,
+// Vanilla JS and the Plotly bundle served by this server; no external resources. All text from the server is inserted with textContent,
 // or is HTML rendered (and escaped) by the server.
 "use strict";
 
@@ -12,8 +12,9 @@ function el(tag, text, cls) {
 
 function fmt(v) {
   if (v === null || v === undefined) return "-";
-  if (typeof v === "number") {
-    return Math.abs(v) >= 100 ? Math.round(v).toLocaleString("en") : v.toPrecision(3);
+  if (typeof v === "number") {  // below 0.05 (MW, MWh, EUR/MWh) is solver round-off: shown as 0
+    if (Math.abs(v) < 0.05) return "0";
+    return Math.abs(v) >= 100 ? Math.round(v).toLocaleString("en") : String(Number(v.toPrecision(3)));
   }
   return String(v);
 }
@@ -70,37 +71,32 @@ function showDetails(d) {
   }
 }
 
+// Charts are drawn by /static/plots.js (window.SilkGridPlots), shared with the report.
 function initMap(rid) {
-  const svg = document.getElementById("map-svg");
-  if (!svg) return;
-  svg.addEventListener("click", async (ev) => {
-    const target = ev.target.closest("circle.node, path.link");
-    if (!target) return;
-    svg.querySelectorAll(".selected").forEach((x) => x.classList.remove("selected"));
-    target.classList.add("selected");
-    const kind = target.classList.contains("node") ? "node" : "link";
-    const id = encodeURIComponent(target.dataset.id);
-    try {
-      showDetails(await getJSON(`/api/results/${encodeURIComponent(rid)}/${kind}/${id}`));
-    } catch (e) {
-      document.getElementById("details").replaceChildren(el("p", String(e.message), "warn"));
-    }
-  });
+  SilkGridPlots.hooks["fig-map"] = (div) => {
+    div.on("plotly_click", async (ev) => {
+      const cd = ev.points && ev.points[0] && ev.points[0].customdata;
+      if (!Array.isArray(cd) || (cd[0] !== "node" && cd[0] !== "link")) return;
+      try {
+        showDetails(await getJSON(`/api/results/${encodeURIComponent(rid)}/${cd[0]}/${encodeURIComponent(cd[1])}`));
+      } catch (e) {
+        document.getElementById("details").replaceChildren(el("p", String(e.message), "warn"));
+      }
+    });
+  };
 }
 
 // ---------------------------------------------------------------- dispatch selector
 function initDispatch(rid) {
   const form = document.getElementById("dispatch-form");
-  if (!form) return;
-  const panel = document.getElementById("dispatch-panel");
-  form.addEventListener("change", async () => {
-    const q = new URLSearchParams(new FormData(form));
-    panel.classList.add("busy");
-    const r = await fetch(`/results/${encodeURIComponent(rid)}/fragments/dispatch?${q}`);
-    const text = await r.text();
-    panel.classList.remove("busy");
-    if (r.ok) panel.innerHTML = text;  // server-rendered, escaped HTML
-    else panel.replaceChildren(el("p", text, "warn"));
+  const div = document.getElementById("fig-dispatch");
+  if (!form || !div) return;
+  const base = div.dataset.src;
+  const node = () => new FormData(form).get("node");
+  div.dataset.src = base + encodeURIComponent(node());
+  form.addEventListener("change", () => {
+    div.dataset.src = base + encodeURIComponent(node());
+    SilkGridPlots.fetchInto(div);
   });
 }
 
@@ -191,6 +187,11 @@ function initRunForm() {
       const v = String(f.get(k) ?? "").trim();
       if (v !== "") body[k] = Number(v);
     }
+    if (f.has("finance")) body.finance = String(f.get("finance"));
+    if (f.has("weather_year")) body.weather_year = Number(f.get("weather_year"));
+    const grant = String(f.get("grant_share") ?? "").trim();
+    if (grant !== "") body.grant_share = Number(grant);
+    if (form.elements.namedItem("include_announced")) body.include_announced = f.get("include_announced") === "on";
     const res = String(f.get("resolution") ?? "").trim();
     if (res) body.resolution = res;
     await submitRun(body);
@@ -240,7 +241,7 @@ function initCompare() {
     const out = document.getElementById("compare-out");
     const r = await fetch("/compare?ids=" + encodeURIComponent(ids.join(",")));
     const text = await r.text();
-    if (r.ok) out.innerHTML = text;  // server-rendered, escaped HTML
+    if (r.ok) { out.innerHTML = text; SilkGridPlots.render(out); }  // server-rendered, escaped HTML and figure JSON
     else out.replaceChildren(el("p", text, "warn"));
   });
 }
