@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from silkgrid.report.formatting import fmt_eur_per_yr, fmt_seconds
+from silkgrid.solve.eta import GapTrend
 
 
 class Stages:
@@ -29,6 +30,7 @@ class Stages:
         self._iter_task = None
         self._first_gap: float | None = None
         self._last_line = 0.0
+        self._trend = GapTrend()
 
     def __enter__(self) -> "Stages":
         if self.live:
@@ -61,8 +63,11 @@ class Stages:
         if gap is None or not math.isfinite(gap):
             text = f"decomposed solve: iteration {info['iteration']}, no bound pair yet"
         else:
+            self._trend.add(info.get("seconds", float("nan")), gap, self.target_gap or info.get("target_gap"))
+            eta = self._trend.eta_s()
             text = (f"decomposed solve: iteration {info['iteration']}, gap {gap:.3%} "
-                    f"(lower {fmt_eur_per_yr(lower * 1e6)}, upper {fmt_eur_per_yr(upper * 1e6)})")
+                    f"(lower {fmt_eur_per_yr(lower * 1e6)}, upper {fmt_eur_per_yr(upper * 1e6)})"
+                    + (f", about {eta:,.0f} s left" if eta is not None else ""))
         if self.progress is not None:
             if self._iter_task is None:
                 self._iter_task = self.progress.add_task(text, total=1.0)

@@ -13,6 +13,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from silkgrid.analysis.compare import ZERO_BELOW
 from silkgrid.report.colours import node_colours, tech_colour
 from silkgrid.report.plotting import figure, values
 
@@ -26,6 +27,11 @@ HEADLINES = (("total_cost_eur", "Total system cost", 1e9, "bn EUR/yr"),
              ("curtailment_mwh.total", "Curtailment", 1e6, "TWh/yr"),
              ("unserved_energy_mwh", "Unserved energy", 1e3, "GWh/yr"),
              ("link_losses_mwh", "Link losses", 1e6, "TWh/yr"))
+
+
+#: Base unit of each headline (for the display tolerance :data:`ZERO_BELOW`: solver round-off is 0).
+unit_of = {"total_cost_eur": "EUR", "emissions_t": "t", "market_sales_mwh.": "MWh", "curtailment_mwh.total": "MWh",
+           "unserved_energy_mwh": "MWh", "link_losses_mwh": "MWh"}
 
 
 def _numbers(table: pd.DataFrame, key: str, columns: list[str]) -> np.ndarray | None:
@@ -55,6 +61,11 @@ def headline_figure(table: pd.DataFrame, columns: list[str], labels: list[str]) 
             {"text": f"<b>{title}</b>", "xref": "paper", "yref": "paper", "x": x0, "y": y1 + 0.06,
              "xanchor": "left", "showarrow": False})
         nd = 3 if np.nanmax(np.abs(v / div), initial=0.0) < 10 else 1
+        if not (np.abs(np.nan_to_num(v)) >= ZERO_BELOW.get(unit_of[key], 0.0)).any():
+            layout["annotations"].append({"text": "0 in every result", "xref": f"x{ax} domain",
+                                          "yref": f"y{ax} domain", "x": 0.5, "y": 0.5, "showarrow": False,
+                                          "font": {"color": "#666"}})
+            v = np.zeros_like(v)
         traces.append({"type": "bar", "x": labels, "y": values(v / div, nd), "xaxis": f"x{ax}", "yaxis": f"y{ax}",
                        "marker": {"color": colours}, "showlegend": False,
                        "hovertemplate": f"%{{x}}: %{{y:,.{nd}f}} {unit}<extra>{title}</extra>"})
@@ -100,5 +111,5 @@ def link_compare_figure(table: pd.DataFrame, columns: list[str], labels: list[st
                "marker": {"color": colours[i]}, "hovertemplate": f"%{{y}}: %{{x:,}} MW<extra>{lab}</extra>"}
               for i, lab in enumerate(labels)]
     return figure(traces, {"barmode": "group", "yaxis": {"autorange": "reversed", "type": "category"}},
-                  xtitle="MW", height=90 + 22 * len(links) * max(len(labels), 2) // 2,
+                  xtitle="MW", height=110 + 16 * len(links) * max(len(labels), 2),
                   title="Link capacity")

@@ -326,19 +326,23 @@ def flow_map_figure(result: Result, *, height: int = 440) -> dict:
     return fig
 
 
-def side_by_side_maps(results: list, labels: list[str], *, height: int = 420) -> dict:
+def side_by_side_maps(results: list, labels: list[str], *, height: int | None = None, width_px: int = 1100) -> dict:
     """One map per result (at most :data:`MAX_PANELS`) side by side, same view and the same
-    link-width scale (the largest capacity of all results, MW), arrows at the annual mean flow."""
+    link-width scale (the largest capacity of all results, MW), arrows at the annual mean flow.
+    ``height`` (px) defaults to what ``width_px`` of page width gives maps of the view's shape."""
     if not results or len(results) > MAX_PANELS:
         raise ValueError(f"side_by_side_maps shows 1 to {MAX_PANELS} results, got {len(results)}")
     if len(labels) != len(results):
         raise ValueError(f"{len(results)} results but {len(labels)} labels")
     points = [p for r in results for p in _coords(r).values()]
     if not points:
-        return _empty(height)
+        return _empty(height or 420)
     view = _view(points)
     max_mw = _max_mw(results)
     n, gap = len(results), 0.02
+    if height is None:  # each panel keeps the map's true shape: height = panel width x lat span / lon span
+        shape = (view.lat[1] - view.lat[0]) / ((view.lon[1] - view.lon[0]) * view.kx)
+        height = max(240, int(width_px / n * (1 - gap) * shape) + 40)
     traces: list[dict] = []
     layout: dict = {"plot_bgcolor": SEA_COLOUR, "dragmode": "pan", "margin": {"l": 8, "r": 8, "t": 8, "b": 8},
                     "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"}, "annotations": []}

@@ -14,6 +14,7 @@ from silkgrid.scenario.schema import Scenario, SolverOptions
 from silkgrid.solve.benders import IterationHook
 from silkgrid.solve.decomposed import build_aggregated, solve_decomposed
 from silkgrid.solve.diagnose import plain_message
+from silkgrid.solve.deadline import solve_within
 from silkgrid.solve.lp import solve_lp
 from silkgrid.solve.solution import LPSolution
 
@@ -81,7 +82,7 @@ def solve_scenario(sc: Scenario, *, options: SolverOptions | dict | None = None,
     if method == "decomposed":
         sol, facts = solve_decomposed(sc, built, opts, on_iteration=on_iteration)
     else:
-        sol = solve_lp(built.lp, opts)
+        sol = solve_within(built.lp, opts, solve_lp)  # a time limit holds even inside a factorisation
     seconds = time.perf_counter() - t0
     message = plain_message(sol, built, opts)
     if method == "decomposed" and sol.status != "optimal" and sol.x is not None:

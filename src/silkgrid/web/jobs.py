@@ -25,6 +25,7 @@ from silkgrid.core.files import write_text_atomic
 from silkgrid.core.errors import SilkGridError
 from silkgrid.report.trade_panels import scenario_note
 from silkgrid.results import Result
+from silkgrid.solve.eta import GapTrend
 from silkgrid.web.runner import run_in_child
 from silkgrid.workflows import RunSpec
 
@@ -118,6 +119,12 @@ class Job:
     iteration: int | None = None
     gap: float | None = None
     """Relative optimality gap of the last decomposition iteration (a fraction), if any."""
+    lower_bound: float | None = None
+    upper_bound: float | None = None
+    """Proven bounds of the last decomposition iteration, EUR/yr (of the optimised part)."""
+    eta_s: float | None = None
+    """Estimated seconds left of the solve (:class:`~silkgrid.solve.eta.GapTrend`), None: no estimate."""
+    trend: Any = field(default=None, repr=False)
     created: float = field(default_factory=time.time)
     started: float | None = None
     finished: float | None = None
@@ -135,7 +142,8 @@ class Job:
         return {"id": self.id, "label": self.label, "knobs": self.knobs, "state": self.state,
                 "stage": self.stage, "verdict": self.verdict, "error": self.error,
                 "result_dir": self.result_dir, "time_limit_s": self.time_limit_s,
-                "iteration": self.iteration, "gap": self.gap, "created": self.created,
+                "iteration": self.iteration, "gap": self.gap, "lower_bound": self.lower_bound,
+                "upper_bound": self.upper_bound, "eta_s": self.eta_s, "created": self.created,
                 "started": self.started, "finished": self.finished}
 
     def as_json(self) -> dict:
@@ -379,6 +387,11 @@ class JobQueue:
             job.stage = str(payload)
         elif kind == "iteration":
             job.iteration, job.gap = payload.get("iteration"), payload.get("gap")
+            job.lower_bound, job.upper_bound = payload.get("lower_eur"), payload.get("upper_eur")
+            if job.trend is None:
+                job.trend = GapTrend(time_limit_s=job.time_limit_s)
+            job.trend.add(payload.get("seconds", float("nan")), job.gap, payload.get("target_gap"))
+            job.eta_s = job.trend.eta_s()
         elif kind in ("done", "error"):
             return msg
         return None

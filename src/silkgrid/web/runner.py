@@ -15,6 +15,7 @@ staging folder that replaces the output only when complete.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import resource
@@ -85,6 +86,16 @@ def watch_server(server_pid: int, every_s: float = 1.0) -> subprocess.Popen:
                             start_new_session=True, stdin=subprocess.DEVNULL)
 
 
+def _iteration(it: dict) -> dict:
+    """The progress of one decomposition iteration as sent to the server (bounds in EUR/yr: the
+    solver reports M EUR/yr)."""
+    def num(key: str, scale: float = 1.0) -> float | None:
+        v = it.get(key)
+        return float(v) * scale if isinstance(v, (int, float)) and math.isfinite(v) else None
+    return {"iteration": int(it.get("iteration", 0)), "gap": num("gap"), "seconds": num("seconds"),
+            "target_gap": num("target_gap"), "lower_eur": num("lower", 1e6), "upper_eur": num("upper", 1e6)}
+
+
 def run_in_child(spec: RunSpec, scenario, conn, max_bytes: int | None, server_pid: int | None = None) -> None:
     """Run ``spec`` on the pre-validated ``scenario`` and report on ``conn`` (see the module doc);
     with ``server_pid`` the run ends when that process is gone (:func:`watch_server`)."""
@@ -105,8 +116,7 @@ def run_in_child(spec: RunSpec, scenario, conn, max_bytes: int | None, server_pi
         limit_memory(max_bytes)
         outcome = run_workflow(
             spec, scenario=scenario, progress=lambda stage: send("stage", stage),
-            on_iteration=lambda it: send("iteration", {"iteration": int(it.get("iteration", 0)),
-                                                       "gap": float(it.get("gap", float("nan")))}))
+            on_iteration=lambda it: send("iteration", _iteration(it)))
         accepted, verdict = plan_verdict(outcome.result)
         status = str(getattr(outcome.result, "status", ""))
         send("done", {"directory": str(outcome.directory) if outcome.directory else "",

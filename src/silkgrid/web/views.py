@@ -24,7 +24,7 @@ from silkgrid.report import SECTIONS, panels, section_html
 from silkgrid.report.charts import dispatch_figure
 from silkgrid.report.compare_charts import capacity_compare_figure, headline_figure, link_compare_figure
 from silkgrid.report.flowmap import side_by_side_maps
-from silkgrid.report.formatting import fmt_emissions, fmt_energy, fmt_eur
+from silkgrid.report.formatting import fmt_emissions, fmt_energy, fmt_eur, negligible
 from silkgrid.report.plotting import plot_div
 from silkgrid.results import Result
 
@@ -156,10 +156,13 @@ def link_details(result: Result, link: str) -> dict:
     })
 
 
-def _fmt(v) -> str:
+def _fmt(v, unit: str = "") -> str:
+    """A table cell: '' when missing, 0 below the unit's display tolerance (solver round-off)."""
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
         return ""
     if isinstance(v, (int, float, np.floating)):
+        if negligible(float(v), unit):
+            return "0"
         return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}"
     return _e(v)
 
@@ -189,20 +192,22 @@ def compare_fragment(registry, ids: str) -> str:
     with_plan = [(e.data(), e.label) for e in entries[:4] if e.data().tables and e.data().network]
     if len(with_plan) >= 2:
         charts.append(plot_div(side_by_side_maps([r for r, _ in with_plan], [lab for _, lab in with_plan]),
-                               "fig-cmp-maps", cls="map"))
+                               "fig-cmp-maps"))
     head = ("<tr><th>metric</th><th>unit</th>" + "".join(f"<th>{_e(names[c])}</th>" for c in value_cols)
             + "".join(f"<th>Δ {_e(names[value_cols[k + 1]])}</th>" for k, c in enumerate(delta_cols)) + "</tr>")
     rows = []
     for _, r in df.iterrows():
-        cells = "".join(f"<td>{_fmt(r[c])}</td>" for c in value_cols)
+        unit = r["unit"] or ""
+        cells = "".join(f"<td>{_fmt(r[c], unit)}</td>" for c in value_cols)
         deltas = ""
         for c in delta_cols:
             v = r[c]
             pct = r.get("delta_pct_" + c[len("delta_"):])
-            cls = "" if not isinstance(v, (int, float)) or not math.isfinite(v) or v == 0 else (
+            text = _fmt(v, unit)
+            cls = "" if text in ("", "0") or not isinstance(v, (int, float)) else (
                 " class='up'" if v > 0 else " class='down'")
             pct_s = f" ({pct:+.1f} %)" if isinstance(pct, (int, float)) and math.isfinite(pct) else ""
-            deltas += f"<td{cls}>{_fmt(v)}{pct_s if _fmt(v) else ''}</td>"
+            deltas += f"<td{cls}>{text}{pct_s if text else ''}</td>"
         rows.append(f"<tr><td>{_e(r['description'])}</td><td>{_e(r['unit'])}</td>{cells}{deltas}</tr>")
     return (f"<h3>Comparison (deltas against {_e(labels[0])})</h3>" + "".join(charts)
             + f"<table id='compare-table'>{head}" + "".join(rows) + "</table>")

@@ -124,7 +124,11 @@ function jobItem(job) {
   } else {
     const secs = job.elapsed_s != null ? `, ${Math.round(job.elapsed_s)} s` : "";
     const gap = job.gap != null ? `, gap ${(100 * job.gap).toFixed(2)}%` : "";
-    li.appendChild(document.createTextNode(job.state + (job.stage ? ` (${job.stage}${secs}${gap})` : "") + " … "));
+    const bounds = job.lower_bound != null && job.upper_bound != null
+      ? ` between ${(job.lower_bound / 1e9).toFixed(3)} and ${(job.upper_bound / 1e9).toFixed(3)} bn EUR/yr` : "";
+    const eta = job.eta_s != null ? `, about ${Math.round(job.eta_s)} s left` : "";
+    li.appendChild(document.createTextNode(
+      job.state + (job.stage ? ` (${job.stage}${secs}${gap}${bounds}${eta})` : "") + " … "));
     const b = el("button", job.cancelling ? "cancelling…" : "Cancel");
     b.type = "button";
     b.className = "cancel";
