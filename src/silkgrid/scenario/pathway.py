@@ -1,0 +1,170 @@
+"""A pathway: one scenario per investment period, discounted to a base year (issue #17).
+
+A pathway file (YAML or dict) has three sections::
+
+    pathway:
+      periods: [2030, 2040]        # investment periods (years), increasing
+      years: [10, 10]              # years each period represents (default: the gap to the next
+                                   # period; the last one repeats the previous gap; 1 for one period)
+      base_year: 2030              # present values are taken to this year (default: the first period)
+      discount_rate: 0.05          # social rate of the period weights (default: the scenario's)
+      foresight: perfect           # one LP over all periods
+    scenario: {...}                # the scenario every period starts from (as in a scenario file)
+    overrides:                     # per period, merged over it (elements by id, as ``extends``)
+      2040: {loads: [{id: L, demand_mw: 120}]}
+
+Where ``scenario`` extends a data set (``extends: {dataset: corridor}``), each period gets that data
+set's year (``year: 2040``) unless its override names one: the corridor data set then brings its
+demand growth, cost trajectories, pipeline and policies for that year.  Each period's scenario is
+validated as a scenario file would be, so its errors are the loader's.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+import numpy as np
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from silkgrid.core.errors import ScenarioError
+from silkgrid.scenario.loader import load_scenario, merge_scenarios
+from silkgrid.scenario.schema import Scenario
+
+__all__ = ["PathwayOptions", "PathwaySpec", "load_pathway", "is_pathway", "period_weights"]
+
+
+class PathwayOptions(BaseModel):
+    """The ``pathway:`` section."""
+
+    model_config = ConfigDict(extra="forbid")
+    periods: Annotated[list[int], Field(min_length=1)]
+    """Investment periods, years (increasing)."""
+    years: list[int] | None = None
+    """Years each period represents (>= 1 each); default: the gap to the next period."""
+    base_year: int | None = None
+    """Year present values are discounted to; default: the first period."""
+    discount_rate: Annotated[float, Field(ge=0, le=1)] | None = None
+    """Social discount rate of the period weights; default: the first period scenario's ``discount_rate``."""
+    foresight: Literal["perfect"] = "perfect"
+    """``perfect``: one LP over all periods (myopic and limited foresight: docs/pathways.md, next)."""
+
+    @model_validator(mode="after")
+    def _check(self) -> "PathwayOptions":
+        p = self.periods
+        if any(b <= a for a, b in zip(p, p[1:])):
+            raise ValueError(f"periods must increase strictly (got {p})")
+        if self.years is not None:
+            if len(self.years) != len(p) or any(y < 1 for y in self.years):
+                raise ValueError(f"years must give one whole number >= 1 per period ({len(p)} periods, "
+                                 f"got {self.years})")
+        if self.base_year is not None and self.base_year > p[0]:
+            raise ValueError(f"base_year {self.base_year} is after the first period {p[0]}")
+        return self
+
+    def period_years(self) -> list[int]:
+        """Years each period represents."""
+        if self.years is not None:
+            return list(self.years)
+        gaps = [b - a for a, b in zip(self.periods, self.periods[1:])]
+        return gaps + [gaps[-1] if gaps else 1]
+
+
+@dataclass
+class PathwaySpec:
+    """A loaded pathway: its options and one validated scenario per period."""
+
+    options: PathwayOptions
+    scenarios: list[Scenario]
+    name: str
+
+    @property
+    def periods(self) -> list[int]:
+        return list(self.options.periods)
+
+    @property
+    def discount_rate(self) -> float:
+        r = self.options.discount_rate
+        return float(r if r is not None else self.scenarios[0].discount_rate)
+
+    def weights(self) -> np.ndarray:
+        """Objective weight of each period: the present value of one EUR a year over the years
+        the period represents (:func:`period_weights`)."""
+        base = self.options.base_year if self.options.base_year is not None else self.periods[0]
+        return period_weights(self.periods, self.options.period_years(), self.discount_rate, base)
+
+
+def period_weights(periods: list[int], years: list[int], rate: float, base_year: int) -> np.ndarray:
+    """sum over the years y of each period of (1 + rate)^-(y - base_year): one EUR a year in each
+    year the period represents, discounted to ``base_year`` (PyPSA's investment-period objective
+    weighting)."""
+    out = []
+    for start, n in zip(periods, years):
+        y = start + np.arange(n) - base_year
+        out.append(float(np.sum((1.0 + rate) ** -y.astype(float))))
+    return np.array(out)
+
+
+def is_pathway(data: dict) -> bool:
+    """True for a dict with a ``pathway:`` section."""
+    return isinstance(data, dict) and "pathway" in data
+
+
+def _period_dict(base: dict, year: int, override: dict | None) -> dict:
+    sc = copy.deepcopy(base)
+    ext = sc.get("extends")
+    if isinstance(ext, dict) and "dataset" in ext and not (override or {}).get("extends"):
+        sc["extends"] = {**ext, "year": year}
+    return merge_scenarios(sc, override or {}, label=f"overrides.{year}") if override else sc
+
+
+def load_pathway(source: str | Path | dict) -> PathwaySpec:
+    """Load a pathway file or dict (see the module doc); raises :class:`ScenarioError` naming the
+    section, the period and the field for bad input."""
+    where = str(source) if not isinstance(source, dict) else "<dict>"
+    if isinstance(source, dict):
+        data, base_dir = source, None
+    else:
+        path = Path(source)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise ScenarioError(f"Cannot read the pathway file {where}: {exc}. Fix: give a readable YAML "
+                                "file with pathway:, scenario: and (optionally) overrides: sections.") from None
+        base_dir = path.parent
+    if not is_pathway(data):
+        raise ScenarioError(f"Invalid pathway in {where}: no 'pathway:' section. Fix: add pathway: "
+                            "{periods: [...]} and the scenario: every period starts from.")
+    unknown = set(data) - {"pathway", "scenario", "overrides", "name"}
+    if unknown:
+        raise ScenarioError(f"Invalid pathway in {where}: unknown section(s) {sorted(unknown)}. Fix: use "
+                            "pathway:, scenario:, overrides: and name: only.")
+    try:
+        opts = PathwayOptions.model_validate(data["pathway"])
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(x) for x in err["loc"])
+        raise ScenarioError(f"Invalid pathway in {where}, at 'pathway{'.' + loc if loc else ''}': "
+                            f"{err['msg']}. Fix: see docs/pathways.md for the pathway section.") from None
+    base = data.get("scenario")
+    if not isinstance(base, dict):
+        raise ScenarioError(f"Invalid pathway in {where}: 'scenario:' must be a scenario mapping (it can "
+                            "extend a file or a data set). Fix: add the scenario every period starts from.")
+    overrides = data.get("overrides") or {}
+    extra = sorted(set(int(k) for k in overrides) - set(opts.periods)) if isinstance(overrides, dict) else None
+    if extra is None or extra:
+        raise ScenarioError(f"Invalid pathway in {where}: 'overrides' must map periods of pathway.periods "
+                            f"to scenario patches (unknown periods: {extra}). Fix: key each patch by one of "
+                            f"{opts.periods}.")
+    scenarios = []
+    for year in opts.periods:
+        patch = overrides.get(year, overrides.get(str(year)))
+        try:
+            sc = load_scenario(_period_dict(base, year, patch), base_dir=base_dir)
+        except ScenarioError as exc:
+            raise ScenarioError(f"Invalid pathway in {where}, period {year}: {exc.message}") from None
+        scenarios.append(sc)
+    return PathwaySpec(options=opts, scenarios=scenarios, name=str(data.get("name") or scenarios[0].name))
