@@ -161,3 +161,89 @@ def test_one_period_pathway_equals_the_plain_solve():
     plain = silkgrid.solve(base())
     assert res.objective_pv_eur == pytest.approx(plain.objective, rel=REL)
     assert np.isclose(built(res)[2030], plain.tables["generators"].set_index("id").loc["new", "new_mw"])
+
+
+def test_myopic_equals_perfect_when_the_future_changes_nothing():
+    """The plant of the first case (lifetime 20): a myopic 2030 step sees only 2030 but still must
+    build 100 MW; 2040 inherits it and builds nothing.  Same plan and the same 2,020,000 EUR (the
+    vintage's yearly cost counted in both periods it lives in)."""
+    res = silkgrid.solve_pathway(pathway(base(), foresight="myopic"))
+    assert res.optimal, res.message
+    assert built(res) == {2030: pytest.approx(100.0, rel=REL), 2040: pytest.approx(0.0, abs=1e-6)}
+    assert res.objective_pv_eur == pytest.approx(2_020_000.0, rel=REL)
+
+
+def _short_or_long() -> dict:
+    """Two plants: ``short`` (900 EUR/MW/yr, lifetime 10) and ``long`` (1,000, lifetime 20) in 2030;
+    in 2040 new ones cost 1,500 (short) and 1,300 (long)."""
+    sc = base()
+    sc["technologies"] = [{"id": "short", "carrier": "fuel", "annualised_cost_eur_per_mw_yr": 900, "lifetime_years": 10},
+                          {"id": "long", "carrier": "fuel", "annualised_cost_eur_per_mw_yr": 1000,
+                           "lifetime_years": 20}]
+    sc["generators"] = [{"id": g, "node": "A", "technology": g, "extendable": True, "variable_cost_eur_per_mwh": 10.0}
+                        for g in ("short", "long")]
+    later = {"technologies": [{"id": "short", "annualised_cost_eur_per_mw_yr": 1500},
+                              {"id": "long", "annualised_cost_eur_per_mw_yr": 1300}]}
+    return pathway(sc, {2040: later})
+
+
+def test_perfect_foresight_builds_for_the_future_myopia_does_not():
+    """Perfect foresight: ``long`` in 2030 serves both periods: 100 x 1,000 x 20 = 2,000,000
+    (against short then long: 100 x (900 + 1,300) x 10 = 2,200,000), + fuel 20,000 = 2,020,000 EUR.
+    Myopic: 2030 sees only its own 10 years and takes ``short`` (900 < 1,000); 2040 must rebuild and
+    takes ``long`` at 1,300: 2,220,000 EUR.  The cost of myopia: 200,000 EUR.  A limited foresight
+    of 2 periods sees the whole pathway: the perfect plan."""
+    perfect = silkgrid.solve_pathway(_short_or_long())
+    assert built(perfect, "long") == {2030: pytest.approx(100.0, rel=REL), 2040: pytest.approx(0.0, abs=1e-6)}
+    assert perfect.objective_pv_eur == pytest.approx(2_020_000.0, rel=REL)
+    d = _short_or_long()
+    d["pathway"]["foresight"] = "myopic"
+    myopic = silkgrid.solve_pathway(d)
+    assert built(myopic, "short") == {2030: pytest.approx(100.0, rel=REL), 2040: pytest.approx(0.0, abs=1e-6)}
+    assert built(myopic, "long") == {2030: pytest.approx(0.0, abs=1e-6), 2040: pytest.approx(100.0, rel=REL)}
+    assert myopic.objective_pv_eur == pytest.approx(2_220_000.0, rel=REL)
+    d["pathway"].update(foresight="limited", view_periods=2)
+    assert silkgrid.solve_pathway(d).objective_pv_eur == pytest.approx(2_020_000.0, rel=REL)
+
+
+def test_limited_foresight_needs_its_view():
+    with pytest.raises(ScenarioError, match="view_periods"):
+        load_pathway(pathway(base(), foresight="limited"))
+
+
+def test_build_year_allows_one_vintage_only():
+    """``new`` has build_year 2030 (as a PyPSA component): built once, in 2030.  Demand grows to
+    150 MW in 2040, so the extra 50 MW come from ``later`` (1,200 EUR/MW/yr, buildable in any period).
+    Cost: 100 x 1,000 x 20 + 50 x 1,200 x 10 + (100 + 150) x 10 x 10 = 2,625,000 EUR."""
+    sc = base(gens=[{"id": "later", "node": "A", "technology": "later_tech", "extendable": True,
+                     "variable_cost_eur_per_mwh": 10.0}])
+    sc["technologies"].append({"id": "later_tech", "carrier": "fuel", "annualised_cost_eur_per_mw_yr": 1200,
+                               "lifetime_years": 20})
+    sc["generators"][0]["build_year"] = 2030
+    res = silkgrid.solve_pathway(pathway(sc, {2040: {"loads": [{"id": "d", "demand_mw": 150.0}]}}))
+    assert built(res, "new") == {2030: pytest.approx(100.0, rel=REL)}
+    assert built(res, "later") == {2030: pytest.approx(0.0, abs=1e-6), 2040: pytest.approx(50.0, rel=REL)}
+    assert res.objective_pv_eur == pytest.approx(2_625_000.0, rel=REL)
+
+
+def test_cli_runs_a_pathway_file(tmp_path):
+    """``silkgrid run FILE`` with a pathway: per-period table, pathway directory, exit 0; options of
+    single-year runs that do not apply are refused (exit 2, nothing written)."""
+    import yaml
+    from typer.testing import CliRunner
+
+    from silkgrid.cli import app
+
+    f = tmp_path / "pw.yaml"
+    f.write_text(yaml.safe_dump(pathway(base(), {2040: {"loads": [{"id": "d", "demand_mw": 150.0}]}})))
+    out = tmp_path / "out"
+    r = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["run", str(f), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "By period" in r.output and "Total cost, present value" in r.output
+    assert "2.52 M EUR" in r.output  # 2,525,000 EUR, as computed on paper in test_growing_demand_adds_a_second_vintage
+    assert (out / "pathway.json").is_file() and (out / "period-2040" / "summary.json").is_file()
+    for extra in (["--counterfactual"], ["--method", "decomposed"], ["--gap", "0.01"]):
+        bad = tmp_path / f"bad{len(extra)}{extra[0][2:5]}"
+        r = CliRunner().invoke(app, ["run", str(f), "--out", str(bad), *extra])
+        assert r.exit_code == 2 and "pathway" in r.output, r.output
+        assert not bad.exists()

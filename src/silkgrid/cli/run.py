@@ -14,7 +14,9 @@ from rich.markup import escape
 from silkgrid.cli.app import (DEFAULT_DATASET, EXIT_BAD_INPUT, EXIT_NOT_OPTIMAL, UsageProblem, app, check_resolution,
                               error, guarded, stderr, stdout)
 from silkgrid.cli.headline import print_answers, print_counterfactual, print_headline
+from silkgrid.cli.pathway import run_pathway_command
 from silkgrid.cli.progress import Stages
+from silkgrid.scenario.pathway import is_pathway_source
 from silkgrid.scenario.schema import LP_ALGORITHMS
 from silkgrid.workflows import OutputPathError, OutputWriteError, RunOutcome, RunSpec, check_out, plan_verdict
 from silkgrid.workflows import run as run_workflow
@@ -53,7 +55,8 @@ def run(
     out: Annotated[Path, typer.Option(
         "--out", "-o", help="Results directory (created, or replaced as a whole).", show_default=False)],
     scenario: Annotated[str, typer.Argument(
-        help="Scenario YAML file or packaged data-set name.", show_default=True)] = DEFAULT_DATASET,
+        help="Scenario YAML file or packaged data-set name; or a pathway (a YAML file with a pathway: "
+             "section, or corridor-pathway).", show_default=True)] = DEFAULT_DATASET,
     csv: Annotated[bool, typer.Option("--csv", help="Also write every table as CSV.")] = False,
     method: Annotated[Method | None, typer.Option(
         help="How to solve: monolithic (one LP), decomposed (Benders over time windows, to a proven --gap), "
@@ -100,7 +103,7 @@ def run(
     report: Annotated[bool, typer.Option(
         "--report", help="Also write the HTML report (OUT/report.html) and PNG charts (OUT/figures/).")] = False,
 ) -> None:
-    """Build and solve a scenario; write summary.json and Parquet tables to --out."""
+    """Build and solve a scenario (or a pathway of periods); write summary.json and Parquet tables to --out."""
     out_path = check_out_option(out, force=force)
     res = check_resolution(resolution)
     if eu_displaced_factor is not None and not counterfactual:
@@ -114,6 +117,12 @@ def run(
                            fix="give a relative gap such as 0.001 (0.1 %)")
     options = solver_options(method, algorithm, gap, window_hours, workers, segments, simplex_strategy, crossover,
                              time_limit, threads)
+    if is_pathway_source(scenario):  # a pathway file or packaged pathway: periods, vintages, foresight
+        run_pathway_command(scenario, out_path, resolution=res, solver=options, report=report, quiet=quiet,
+                            refused={"--csv": csv, "--counterfactual": counterfactual, "--gap": gap is not None,
+                                     "--window-hours": window_hours is not None, "--workers": workers is not None,
+                                     "--segments": segments is not None})
+        return
     spec = RunSpec(scenario=scenario, out=str(out_path), resolution=res, solver=options, csv=csv,
                    counterfactual=counterfactual, eu_displaced_factor_t_per_mwh=eu_displaced_factor, report=report)
     with Stages(stderr(), enabled=not quiet) as stages:

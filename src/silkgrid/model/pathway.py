@@ -54,26 +54,36 @@ class PathwayModel:
     offsets: list[tuple[int, int]]
     """(column, row) offset of each period's block in :attr:`lp`."""
     vintages: pd.DataFrame
-    """One row per vintage column: kind, id, build_period, lifetime_years, column, cost_per_yr
-    (MEUR/GW/yr of the build period), last_period (the last period it is alive in)."""
+    """One row per vintage column: kind, id, build_period (the period that decides it), build_year
+    (the year it is built: the period's, or the element's ``build_year``), lifetime_years, column,
+    cost_per_yr (MEUR/GW/yr of the build period), last_period (the last period it is alive in),
+    inherited (fixed: built before the periods of this LP)."""
     build_seconds: float
 
 
-def lifetimes(sc: Scenario) -> dict[str, dict[str, float]]:
-    """Economic lifetime (years) of every element of ``sc`` by kind: generators and stores from
-    their technology, links their own."""
+def lifetimes(sc: Scenario) -> dict[str, dict[str, tuple[float, int | None]]]:
+    """(lifetime in years, build year or None) of every element of ``sc`` by kind: the element's
+    own ``lifetime_years`` where set, else its technology's (generators, stores) or its own (links)."""
     tech = {t.id: t.lifetime_years for t in sc.technologies}
-    sto = {s.id: tech.get(s.technology, 25.0) for s in sc.storage}
-    return {"generator": {g.id: tech.get(g.technology, 25.0) for g in sc.generators},
-            "link": {ln.id: ln.lifetime_years for ln in sc.links},
+
+    def own(e) -> tuple[float, int | None]:
+        life = getattr(e, "lifetime_years", None)
+        return float(life if life is not None else tech.get(getattr(e, "technology", ""), 25.0)), e.build_year
+    sto = {s.id: own(s) for s in sc.storage}
+    return {"generator": {g.id: own(g) for g in sc.generators}, "link": {ln.id: own(ln) for ln in sc.links},
             "storage_power": sto, "storage_energy": sto}
 
 
-def build_pathway(scenarios: list[Scenario], periods: list[int], weights: np.ndarray) -> PathwayModel:
-    """The perfect-foresight LP of ``scenarios`` (one per period of ``periods``, increasing years),
-    each period's costs weighted by ``weights``.  Raises :class:`ScenarioError` where an element
-    that can be built in one period is missing, or cannot hold capacity, in a later period its
-    vintage would live in."""
+def build_pathway(scenarios: list[Scenario], periods: list[int], weights: np.ndarray,
+                  inherited: pd.DataFrame | None = None) -> PathwayModel:
+    """The LP of ``scenarios`` (one per period of ``periods``, increasing years) with foresight over
+    all of them, each period's costs weighted by ``weights``.
+
+    ``inherited`` (myopic and limited foresight) holds vintages built before the first period,
+    fixed: columns kind, id, build_period, build_year, lifetime_years, built (GW or GWh) and cost_per_yr
+    (MEUR per GW(h) and year); each becomes a fixed column alive in the periods its lifetime reaches.
+    Raises :class:`ScenarioError` where an element that can be built in one period is missing, or
+    cannot hold capacity, in a later period its vintage would live in."""
     t0 = time.perf_counter()
     lp = LinearProgram()
     blocks, offsets = [], []
@@ -84,9 +94,10 @@ def build_pathway(scenarios: list[Scenario], periods: list[int], weights: np.nda
     starts = np.cumsum([0] + [c.size for c in lp.col_cost])  # first column of each cost block
     rows: list[dict] = []
     for block, kind, ids_attr in CAPACITY_BLOCKS:
-        _vintages(lp, scenarios, periods, weights, blocks, offsets, block, kind, ids_attr, starts, rows)
-    vint = pd.DataFrame(rows, columns=["kind", "id", "build_period", "lifetime_years", "column", "cost_per_yr",
-                                       "last_period"])
+        old = inherited[inherited["kind"] == kind] if inherited is not None and len(inherited) else None
+        _vintages(lp, scenarios, periods, weights, blocks, offsets, block, kind, ids_attr, starts, rows, old)
+    vint = pd.DataFrame(rows, columns=["kind", "id", "build_period", "build_year", "lifetime_years", "column",
+                                       "cost_per_yr", "last_period", "inherited"])
     return PathwayModel(lp=lp, periods=list(periods), weights=np.asarray(weights, float), blocks=blocks,
                         offsets=offsets, vintages=vint, build_seconds=time.perf_counter() - t0)
 
@@ -97,8 +108,17 @@ def _zero_cost(cost: list[np.ndarray], starts: np.ndarray, col: int) -> None:
     cost[b][col - starts[b]] = 0.0
 
 
+def _check_alive(kind: str, eid: str, built_in: int, later: int, life: float, j, hi_q) -> None:
+    if j is None or not hi_q[j] > 0:
+        raise ScenarioError(
+            f"Invalid pathway: {kind} '{eid}' can be built in {built_in} and would still be alive in {later} "
+            f"(lifetime {life:g} years), but the {later} scenario "
+            f"{'lacks it' if j is None else 'gives it no room for new capacity'}. Fix: keep it in every "
+            "period it may live in, with a maximum at least what may be built before.")
+
+
 def _vintages(lp: LinearProgram, scenarios, periods, weights, blocks, offsets, block: str, kind: str,
-              ids_attr: str, starts: np.ndarray, rows: list[dict]) -> None:
+              ids_attr: str, starts: np.ndarray, rows: list[dict], inherited: pd.DataFrame | None) -> None:
     """Vintage columns and linking rows of one capacity block (see the module doc)."""
     P = len(periods)
     ids = [list(getattr(b.arrays, ids_attr)) for b in blocks]
@@ -109,25 +129,37 @@ def _vintages(lp: LinearProgram, scenarios, periods, weights, blocks, offsets, b
     unit_cost = [b.lp._cat(b.lp.col_cost)[loc] for b, loc in zip(blocks, local)]
     life = [lifetimes(sc)[kind] for sc in scenarios]
     alive_in: dict[tuple[str, int], list[int]] = {}  # (id, q) -> vintage columns alive in q
+    for v in (inherited.itertuples() if inherited is not None else ()):
+        alive = [q for q in range(P) if v.build_year <= periods[q] < v.build_year + v.lifetime_years]
+        if not alive or not v.built > 0:
+            continue
+        for q in alive:
+            _check_alive(kind, v.id, v.build_period, periods[q], v.lifetime_years, pos[q].get(v.id), hi[q])
+        col = int(lp.add_variables(f"vintage:{block}:{v.id}:{v.build_period}", 1, lower=v.built, upper=v.built,
+                                   cost=v.cost_per_yr * float(sum(weights[q] for q in alive)))[0])
+        rows.append({"kind": kind, "id": v.id, "build_period": v.build_period, "build_year": v.build_year,
+                     "lifetime_years": v.lifetime_years, "column": col, "cost_per_yr": v.cost_per_yr,
+                     "last_period": periods[alive[-1]], "inherited": True})
+        for q in alive:
+            alive_in.setdefault((v.id, q), []).append(col)
     for p in range(P):
         for i, eid in enumerate(ids[p]):
             if not hi[p][i] > 0:  # not extendable in p: nothing can be built then
                 continue
-            L = float(life[p].get(eid, 25.0))
-            alive = [q for q in range(p, P) if periods[q] < periods[p] + L]
+            L, by = life[p].get(eid, (25.0, None))
+            year = periods[p] if by is None else by
+            alive = [q for q in range(P) if year <= periods[q] < year + L]
+            if by is None:
+                alive = [q for q in alive if q >= p]
+            elif not alive or alive[0] != p:  # built once: decided in the first period it lives in
+                continue
             for q in alive:
-                j = pos[q].get(eid)
-                if j is None or not hi[q][j] > 0:
-                    raise ScenarioError(
-                        f"Invalid pathway: {kind} '{eid}' can be built in {periods[p]} and would still be alive "
-                        f"in {periods[q]} (lifetime {L:g} years), but the {periods[q]} scenario "
-                        f"{'lacks it' if j is None else 'gives it no room for new capacity'}. Fix: keep it "
-                        "in every period it may live in, with a maximum at least what may be built before.")
+                _check_alive(kind, eid, periods[p], periods[q], L, pos[q].get(eid), hi[q])
             c = float(unit_cost[p][i])
             col = int(lp.add_variables(f"vintage:{block}:{eid}:{periods[p]}", 1,
                                        cost=c * float(sum(weights[q] for q in alive)))[0])
-            rows.append({"kind": kind, "id": eid, "build_period": periods[p], "lifetime_years": L,
-                         "column": col, "cost_per_yr": c, "last_period": periods[alive[-1]]})
+            rows.append({"kind": kind, "id": eid, "build_period": periods[p], "build_year": year, "lifetime_years": L,
+                         "column": col, "cost_per_yr": c, "last_period": periods[alive[-1]], "inherited": False})
             for q in alive:
                 alive_in.setdefault((eid, q), []).append(col)
     for q in range(P):

@@ -96,30 +96,83 @@ class PathwayResult:
         return Path(path).expanduser().resolve()
 
 
-def extract_pathway(solved: SolvedPathway, name: str) -> PathwayResult:
-    """Per-period results and the vintage table of a solved pathway."""
-    m, sol = solved.model, solved.solution
-    results = []
-    for k, (sc, block) in enumerate(zip(solved.scenarios, m.blocks)):
-        info = {**solved.solver, "period": m.periods[k], "period_weight": float(m.weights[k])}
-        results.append(extract(SolvedModel(scenario=sc, built=block, solution=solved.period_solution(k),
-                                           message=solved.message, solver=info)))
-    vint = m.vintages.drop(columns=["column"]).copy()
-    vint["built_mw"] = (sol.x[m.vintages["column"].to_numpy()] * _TO_MW if sol.x is not None
-                        else np.full(len(vint), np.nan))
-    vint["built_mw"] = vint["built_mw"].where(vint["built_mw"].abs() >= 0.05, 0.0)  # solver round-off
+def _vintage_table(solved: SolvedPathway, periods: list[int], only_period: int | None = None) -> pd.DataFrame:
+    """Vintages of ``solved`` (those built in ``only_period`` when given) with what was built (MW or
+    MWh) and their last period alive in the whole pathway ``periods``."""
+    m, x = solved.model, solved.solution.x
+    v = m.vintages if only_period is None else m.vintages[(m.vintages["build_period"] == only_period)
+                                                          & ~m.vintages["inherited"]]
+    out = v.drop(columns=["column", "inherited"]).copy()
+    built = x[v["column"].to_numpy()] if x is not None else np.full(len(v), np.nan)
+    out["built"] = built  # LP units (GW, GWh), kept for the next foresight step
+    out["built_mw"] = np.where(np.abs(built * _TO_MW) >= 0.05, built * _TO_MW, 0.0)  # solver round-off
+    end = out["build_year"] + out["lifetime_years"]
+    out["last_period"] = [max([p for p in periods if b <= p < e], default=b) for b, e in zip(out["build_year"], end)]
+    return out
+
+
+def _period_result(solved: SolvedPathway, k: int) -> Result:
+    m = solved.model
+    info = {**solved.solver, "period": m.periods[k], "period_weight": float(m.weights[k])}
+    return extract(SolvedModel(scenario=solved.scenarios[k], built=m.blocks[k], solution=solved.period_solution(k),
+                               message=solved.message, solver=info))
+
+
+def _finish(name: str, spec_periods: list[int], weights: np.ndarray, results: list[Result], vint: pd.DataFrame,
+            status: str, message: str, constant_pv: float, solver: dict) -> PathwayResult:
+    """The pathway result; its present-value cost is each period's yearly cost (operation and the
+    yearly cost of every vintage alive in it) times the period's weight, whatever the foresight."""
+    yearly = [r.objective for r in results]
+    pv = None if any(y is None for y in yearly) else float(np.dot(weights, yearly))
+    vint = vint.drop(columns=["built"]).reset_index(drop=True)
     vint["cost_eur_per_mw_yr"] = vint.pop("cost_per_yr") * MEUR_TO_EUR / _TO_MW
-    return PathwayResult(name=name, periods=m.periods, weights=m.weights, status=sol.status, message=solved.message,
-                         objective_pv_eur=None if sol.objective is None else sol.objective * MEUR_TO_EUR,
-                         objective_constant_pv_eur=m.lp.objective_constant * MEUR_TO_EUR, results=results,
-                         vintages=vint, solver=solved.solver)
+    return PathwayResult(name=name, periods=spec_periods, weights=weights, status=status, message=message,
+                         objective_pv_eur=pv, objective_constant_pv_eur=constant_pv, results=results,
+                         vintages=vint, solver=solver)
+
+
+def extract_pathway(solved: SolvedPathway, name: str) -> PathwayResult:
+    """Per-period results and the vintage table of a pathway solved with perfect foresight."""
+    m, sol = solved.model, solved.solution
+    results = [_period_result(solved, k) for k in range(len(m.periods))]
+    return _finish(name, m.periods, m.weights, results, _vintage_table(solved, m.periods), sol.status,
+                   solved.message, m.lp.objective_constant * MEUR_TO_EUR, solved.solver)
 
 
 def solve_pathway(source: PathwaySpec | str | Path | dict, *, options: SolverOptions | dict | None = None
                   ) -> PathwayResult:
-    """Load (if needed), build and solve a pathway with perfect foresight; a non-optimal outcome
-    returns a result whose status and message say what happened."""
+    """Load (if needed), build and solve a pathway with its foresight (``pathway.foresight``); a
+    non-optimal outcome returns a result whose status and message say what happened.
+
+    Perfect foresight solves one LP over all periods.  Myopic and limited foresight decide one
+    period at a time with a view of 1 (myopic) or ``view_periods`` periods: the vintages built in the
+    period are kept, fixed, for the next steps, which see only their own view's costs (the bias of
+    myopia); the pathway's cost is then counted in full (every vintage's yearly cost in every period
+    it is alive), so the foresight modes compare on one basis.
+    """
     spec = source if isinstance(source, PathwaySpec) else load_pathway(source)
     opts = resolve_options(spec.scenarios[0], options)
-    solved = solve_pathway_lp(spec.scenarios, spec.periods, spec.weights(), opts)
-    return extract_pathway(solved, spec.name)
+    periods, weights, view = spec.periods, spec.weights(), spec.options.view()
+    if view >= len(periods):
+        return extract_pathway(solve_pathway_lp(spec.scenarios, periods, weights, opts), spec.name)
+    results, kept, constant = [], [], 0.0
+    status, message, solver = "optimal", "Optimal solution found.", {}
+    for k in range(len(periods)):
+        end = min(k + view, len(periods))
+        inherited = pd.concat(kept, ignore_index=True) if kept else None
+        step = solve_pathway_lp(spec.scenarios[k:end], periods[k:end], weights[k:end], opts, inherited=inherited)
+        solver = {**step.solver, "method": f"pathway ({spec.options.foresight} foresight, view of {view} "
+                                           f"period{'s' if view > 1 else ''}, monolithic steps)",
+                  "periods": periods, "period_weights": [float(w) for w in weights]}
+        if step.solution.status != "optimal":
+            status, message = step.solution.status, f"Period {periods[k]}: {step.message}"
+            break
+        results.append(_period_result(step, 0))
+        kept.append(_vintage_table(step, periods, only_period=periods[k]))
+        constant += float(weights[k]) * step.model.blocks[0].lp.objective_constant * MEUR_TO_EUR
+    vint = pd.concat(kept, ignore_index=True) if kept else _vintage_table(step, periods).iloc[:0]
+    if status != "optimal":
+        return PathwayResult(name=spec.name, periods=periods, weights=weights, status=status, message=message,
+                             objective_pv_eur=None, objective_constant_pv_eur=constant, results=results,
+                             vintages=vint.drop(columns=["built"]), solver=solver)
+    return _finish(spec.name, periods, weights, results, vint, status, message, constant, solver)

@@ -8,7 +8,10 @@ A pathway file (YAML or dict) has three sections::
                                    # period; the last one repeats the previous gap; 1 for one period)
       base_year: 2030              # present values are taken to this year (default: the first period)
       discount_rate: 0.05          # social rate of the period weights (default: the scenario's)
-      foresight: perfect           # one LP over all periods
+      weights: [8.1, 5.0]          # optional: explicit objective weight of each period (replaces
+                                   # the discounted years; e.g. a PyPSA network's own weightings)
+      foresight: perfect           # perfect (one LP), myopic (period by period) or limited
+      view_periods: 2              # limited foresight: periods each step sees
     scenario: {...}                # the scenario every period starts from (as in a scenario file)
     overrides:                     # per period, merged over it (elements by id, as ``extends``)
       2040: {loads: [{id: L, demand_mw: 120}]}
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -34,7 +38,8 @@ from silkgrid.core.errors import ScenarioError
 from silkgrid.scenario.loader import load_scenario, merge_scenarios
 from silkgrid.scenario.schema import Scenario
 
-__all__ = ["PathwayOptions", "PathwaySpec", "load_pathway", "is_pathway", "period_weights"]
+__all__ = ["PathwayOptions", "PathwaySpec", "load_pathway", "is_pathway", "is_pathway_source", "pathway_path",
+           "available_pathways", "period_weights"]
 
 
 class PathwayOptions(BaseModel):
@@ -49,8 +54,15 @@ class PathwayOptions(BaseModel):
     """Year present values are discounted to; default: the first period."""
     discount_rate: Annotated[float, Field(ge=0, le=1)] | None = None
     """Social discount rate of the period weights; default: the first period scenario's ``discount_rate``."""
-    foresight: Literal["perfect"] = "perfect"
-    """``perfect``: one LP over all periods (myopic and limited foresight: docs/pathways.md, next)."""
+    weights: list[Annotated[float, Field(gt=0, allow_inf_nan=False)]] | None = None
+    """Explicit objective weight of each period (present value of one EUR a year of it, -); replaces
+    :func:`period_weights` of ``years``, ``discount_rate`` and ``base_year`` (e.g. a PyPSA network's
+    ``investment_period_weightings["objective"]`` that is not of that geometric form)."""
+    foresight: Literal["perfect", "myopic", "limited"] = "perfect"
+    """``perfect``: one LP over all periods; ``myopic``: period by period, what was built carried on;
+    ``limited``: each period decided with a view of ``view_periods`` periods (its own and the next)."""
+    view_periods: Annotated[int, Field(ge=1)] | None = None
+    """Periods a ``limited`` foresight step sees (its own included)."""
 
     @model_validator(mode="after")
     def _check(self) -> "PathwayOptions":
@@ -61,9 +73,18 @@ class PathwayOptions(BaseModel):
             if len(self.years) != len(p) or any(y < 1 for y in self.years):
                 raise ValueError(f"years must give one whole number >= 1 per period ({len(p)} periods, "
                                  f"got {self.years})")
+        if self.weights is not None and len(self.weights) != len(p):
+            raise ValueError(f"weights must give one positive number per period ({len(p)} periods, "
+                             f"got {len(self.weights)})")
+        if self.foresight == "limited" and self.view_periods is None:
+            raise ValueError("foresight 'limited' needs view_periods (how many periods each step sees)")
         if self.base_year is not None and self.base_year > p[0]:
             raise ValueError(f"base_year {self.base_year} is after the first period {p[0]}")
         return self
+
+    def view(self) -> int:
+        """Periods each foresight step sees: all (perfect), 1 (myopic) or ``view_periods``."""
+        return {"perfect": len(self.periods), "myopic": 1}.get(self.foresight, self.view_periods or 1)
 
     def period_years(self) -> list[int]:
         """Years each period represents."""
@@ -92,7 +113,9 @@ class PathwaySpec:
 
     def weights(self) -> np.ndarray:
         """Objective weight of each period: the present value of one EUR a year over the years
-        the period represents (:func:`period_weights`)."""
+        the period represents (:func:`period_weights`), or the explicit ``weights``."""
+        if self.options.weights is not None:
+            return np.array(self.options.weights, dtype=float)
         base = self.options.base_year if self.options.base_year is not None else self.periods[0]
         return period_weights(self.periods, self.options.period_years(), self.discount_rate, base)
 
@@ -113,6 +136,32 @@ def is_pathway(data: dict) -> bool:
     return isinstance(data, dict) and "pathway" in data
 
 
+def pathway_path(name: str) -> Path:
+    """Path of a packaged pathway (``corridor-pathway`` -> ``data/corridor_pathway/pathway.yaml``)."""
+    return Path(str(resources.files("silkgrid") / "data" / name.replace("-", "_") / "pathway.yaml"))
+
+
+def available_pathways() -> list[str]:
+    """Names of the packaged pathways."""
+    root = Path(str(resources.files("silkgrid") / "data"))
+    return sorted(p.name.replace("_", "-") for p in root.iterdir() if (p / "pathway.yaml").is_file())
+
+
+def is_pathway_source(source) -> bool:
+    """True for a pathway dict, a packaged pathway name or a YAML file with a ``pathway:`` section."""
+    if isinstance(source, dict):
+        return is_pathway(source)
+    if isinstance(source, str) and pathway_path(source).is_file():
+        return True
+    path = Path(str(source))
+    if path.suffix.lower() in (".yaml", ".yml") and path.is_file():
+        try:
+            return is_pathway(yaml.safe_load(path.read_text(encoding="utf-8")))
+        except (OSError, yaml.YAMLError):
+            return False
+    return False
+
+
 def _period_dict(base: dict, year: int, override: dict | None) -> dict:
     sc = copy.deepcopy(base)
     ext = sc.get("extends")
@@ -121,20 +170,31 @@ def _period_dict(base: dict, year: int, override: dict | None) -> dict:
     return merge_scenarios(sc, override or {}, label=f"overrides.{year}") if override else sc
 
 
-def load_pathway(source: str | Path | dict) -> PathwaySpec:
-    """Load a pathway file or dict (see the module doc); raises :class:`ScenarioError` naming the
-    section, the period and the field for bad input."""
+def load_pathway(source: str | Path | dict, *, patch: dict | None = None, foresight: str | None = None
+                 ) -> PathwaySpec:
+    """Load a pathway file, a packaged pathway (``corridor-pathway``) or a dict (see the module doc);
+    ``patch`` is merged over its ``scenario:`` (e.g. ``{"time": {"resolution": "12h"}}``) and
+    ``foresight`` replaces ``pathway.foresight``.  Raises :class:`ScenarioError` naming the section,
+    the period and the field for bad input."""
     where = str(source) if not isinstance(source, dict) else "<dict>"
     if isinstance(source, dict):
         data, base_dir = source, None
     else:
         path = Path(source)
+        if isinstance(source, str) and not path.is_file() and pathway_path(source).is_file():
+            path = pathway_path(source)
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
             raise ScenarioError(f"Cannot read the pathway file {where}: {exc}. Fix: give a readable YAML "
                                 "file with pathway:, scenario: and (optionally) overrides: sections.") from None
         base_dir = path.parent
+    if is_pathway(data) and (patch or foresight):
+        data = copy.deepcopy(data)
+        if patch:
+            data["scenario"] = merge_scenarios(data.get("scenario") or {}, patch, label="options")
+        if foresight:
+            data["pathway"] = {**data["pathway"], "foresight": foresight}
     if not is_pathway(data):
         raise ScenarioError(f"Invalid pathway in {where}: no 'pathway:' section. Fix: add pathway: "
                             "{periods: [...]} and the scenario: every period starts from.")

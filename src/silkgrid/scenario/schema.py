@@ -176,6 +176,11 @@ class Generator(_Strict):
     discount_rate: Rate | None = None
     """Discount rate of this element's investment annuity (e.g. a country's cost of capital); None: the
     scenario's ``discount_rate``."""
+    build_year: int | None = None
+    """Pathways: the year its new capacity is built, once (a PyPSA ``build_year``); its vintage lives
+    in the periods from then for its lifetime.  None: it may be built in every period it is extendable."""
+    lifetime_years: Annotated[float, Field(ge=1, allow_inf_nan=False)] | None = None
+    """Pathways: years a vintage of it lives; None: its technology's ``lifetime_years``."""
 
     @model_validator(mode="after")
     def _bounds(self) -> "Generator":
@@ -238,6 +243,11 @@ class Storage(_Strict):
     discount_rate: Rate | None = None
     """Discount rate of this element's investment annuity (e.g. a country's cost of capital); None: the
     scenario's ``discount_rate``."""
+    build_year: int | None = None
+    """Pathways: the year its new capacity is built, once (a PyPSA ``build_year``); its vintage lives
+    in the periods from then for its lifetime.  None: it may be built in every period it is extendable."""
+    lifetime_years: Annotated[float, Field(ge=1, allow_inf_nan=False)] | None = None
+    """Pathways: years a vintage of it lives; None: its technology's ``lifetime_years``."""
 
     @model_validator(mode="after")
     def _consistency(self) -> "Storage":
@@ -296,6 +306,9 @@ class Link(_Strict):
     discount_rate: Rate | None = None
     """Discount rate of this element's investment annuity (e.g. a country's cost of capital); None: the
     scenario's ``discount_rate``."""
+    build_year: int | None = None
+    """Pathways: the year its new capacity is built, once (a PyPSA ``build_year``); its vintage lives
+    in the periods from then for its lifetime.  None: it may be built in every period it is extendable."""
     grant_share: Fraction = 0.0
     """Share of the investment paid by grants: the objective and the cost tables charge (1 - grant_share) x
     the capex annuity (fixed O&M in full).  The cost seen by the corridor's investors and users, not by

@@ -1,8 +1,7 @@
-"""Solve a pathway with perfect foresight: the stacked LP of :mod:`silkgrid.model.pathway`, in one go.
-
-The LP is solved monolithically (:func:`~silkgrid.solve.lp.solve_lp`, within the time limit of
-:mod:`silkgrid.solve.deadline`); the decomposition over (period x window) subproblems and the
-myopic and limited foresight modes are the next steps of issue #17 (docs/pathways.md).
+"""Solve the LP of a pathway's periods (all of them, or the view of one foresight step): the stacked
+LP of :mod:`silkgrid.model.pathway`, solved monolithically (:func:`~silkgrid.solve.lp.solve_lp`,
+within the time limit of :mod:`silkgrid.solve.deadline`).  The decomposition over (period x window)
+subproblems is the next step of issue #17 (docs/pathways.md).
 """
 
 from __future__ import annotations
@@ -56,10 +55,11 @@ class SolvedPathway:
 
 
 def solve_pathway_lp(scenarios: list[Scenario], periods: list[int], weights: np.ndarray,
-                     options: SolverOptions | None = None) -> SolvedPathway:
-    """Build and solve the perfect-foresight pathway LP monolithically."""
+                     options: SolverOptions | None = None, inherited=None) -> SolvedPathway:
+    """Build and solve the pathway LP of ``periods`` monolithically, with foresight over all of them;
+    ``inherited``: vintages built before them, fixed (:func:`~silkgrid.model.pathway.build_pathway`)."""
     opts = options or scenarios[0].solver
-    model = build_pathway(scenarios, periods, weights)
+    model = build_pathway(scenarios, periods, weights, inherited)
     t0 = time.perf_counter()
     sol = solve_within(model.lp, opts, solve_lp)
     # the diagnosis of an infeasible pathway names the first period's blocks (one period's LP as a guide)
