@@ -31,13 +31,11 @@ def run_pathway_command(source: str, out: Path, *, resolution: str | None, solve
     for option, given in refused.items():
         if given:
             raise UsageProblem(f"{option} does not apply to a pathway", option=option,
-                               fix="drop it (a pathway solves its periods as one LP with perfect foresight, or "
-                                   "period by period with pathway.foresight: myopic)")
-    if solver.get("method") not in (None, "monolithic", "auto"):
-        raise UsageProblem(f"a pathway is solved monolithically (got --method {solver['method']})",
-                           option="--method", fix="drop --method (the decomposition over periods is not available "
-                                                  "yet: docs/pathways.md)")
-    solver = {k: v for k, v in solver.items() if k != "method"}
+                               fix="drop it (a pathway takes --resolution, --method monolithic|decomposed, "
+                                   "--gap, --window-hours, --workers, --algorithm, --time-limit, --threads, --report)")
+    if solver.get("method") == "aggregated":
+        raise UsageProblem("a pathway is solved monolithically or decomposed (got --method aggregated)",
+                           option="--method", fix="use --method monolithic or decomposed")
     spec = PathwayRunSpec(pathway=source, out=str(out), resolution=resolution, solver=solver, report=report)
     with Stages(stderr(), enabled=not quiet) as stages:
         try:
@@ -78,11 +76,12 @@ def print_pathway(result: PathwayResult, console: Console) -> None:
     if not result.optimal:
         return
     t = Table(title="By period (yearly figures of each period)", box=box.SIMPLE_HEAD, title_justify="left")
-    for c in ("period", "weight", "system cost", "emissions", "new capacity built"):
+    for c in ("period", "weight", "system cost", "emissions", "built: generation + storage", "links"):
         t.add_column(c, justify="right")
     for row in s["by_period"]:
         t.add_row(str(row["period"]), f"{row['weight']:.2f}", fmt_eur_per_yr(row["total_cost_eur_per_yr"]),
-                  fmt_emissions(row["emissions_t"]), f"{fmt_mw(row['new_capacity_built_mw'])} MW")
+                  fmt_emissions(row["emissions_t"]), f"{fmt_mw(row['new_capacity_built_mw'])} MW",
+                  f"{fmt_mw(row['new_link_capacity_built_mw'])} MW")
     console.print(t)
     v = result.vintages
     links = v[(v["kind"] == "link") & (v["built_mw"] > 0)]

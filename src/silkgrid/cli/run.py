@@ -119,8 +119,8 @@ def run(
                              time_limit, threads)
     if is_pathway_source(scenario):  # a pathway file or packaged pathway: periods, vintages, foresight
         run_pathway_command(scenario, out_path, resolution=res, solver=options, report=report, quiet=quiet,
-                            refused={"--csv": csv, "--counterfactual": counterfactual, "--gap": gap is not None,
-                                     "--window-hours": window_hours is not None, "--workers": workers is not None,
+                            refused={"--csv": csv, "--counterfactual": counterfactual,
+                                     "--eu-displaced-factor": eu_displaced_factor is not None,
                                      "--segments": segments is not None})
         return
     spec = RunSpec(scenario=scenario, out=str(out_path), resolution=res, solver=options, csv=csv,

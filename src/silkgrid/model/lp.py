@@ -99,9 +99,11 @@ class LinearProgram:
                                             if isinstance(getattr(self, f.name), list)},
                                    variables=dict(self.variables), constraints=dict(self.constraints))
 
-    def append(self, other: "LinearProgram", *, prefix: str, cost_scale: float = 1.0) -> tuple[int, int]:
+    def append(self, other: "LinearProgram", *, prefix: str, cost_scale: float = 1.0,
+               time_offset: int = 0) -> tuple[int, int]:
         """Add all of ``other`` as a separate block (no shared rows or columns), its costs and
-        objective constant times ``cost_scale``; its named blocks become ``prefix + name``.
+        objective constant times ``cost_scale``, its time tags shifted by ``time_offset`` (so that
+        the blocks' snapshots stay distinct); its named blocks become ``prefix + name``.
         Returns the (column, row) offsets of the block.  A pathway stacks its periods' LPs so."""
         c0, r0 = self.n_cols, self.n_rows
         self.col_cost += [c * cost_scale for c in other.col_cost]
@@ -112,8 +114,8 @@ class LinearProgram:
         self._rows += [r + r0 for r in other._rows]
         self._cols += [c + c0 for c in other._cols]
         self._vals += list(other._vals)
-        self._col_time += list(other._col_time)
-        self._row_time += list(other._row_time)
+        self._col_time += [np.where(t >= 0, t + time_offset, t) for t in other._col_time]
+        self._row_time += [np.where(t >= 0, t + time_offset, t) for t in other._row_time]
         self.variables.update({prefix + k: v + c0 for k, v in other.variables.items()})
         self.constraints.update({prefix + k: v + r0 for k, v in other.constraints.items()})
         self.n_cols += other.n_cols

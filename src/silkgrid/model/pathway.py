@@ -75,22 +75,28 @@ def lifetimes(sc: Scenario) -> dict[str, dict[str, tuple[float, int | None]]]:
 
 
 def build_pathway(scenarios: list[Scenario], periods: list[int], weights: np.ndarray,
-                  inherited: pd.DataFrame | None = None) -> PathwayModel:
+                  inherited: pd.DataFrame | None = None, *, blocks: list[BuiltModel] | None = None,
+                  lps: list[LinearProgram] | None = None) -> PathwayModel:
     """The LP of ``scenarios`` (one per period of ``periods``, increasing years) with foresight over
     all of them, each period's costs weighted by ``weights``.
 
     ``inherited`` (myopic and limited foresight) holds vintages built before the first period,
     fixed: columns kind, id, build_period, build_year, lifetime_years, built (GW or GWh) and cost_per_yr
     (MEUR per GW(h) and year); each becomes a fixed column alive in the periods its lifetime reaches.
+    ``blocks`` (each period's built model) and ``lps`` (the LPs to stack in their place: the same
+    columns, the same rows first, e.g. with the decomposition's implied rows added) default to
+    building each scenario.  Each block's snapshots get time tags of their own (period after
+    period), so a time partition sees every (period, window) as a subproblem.
     Raises :class:`ScenarioError` where an element that can be built in one period is missing, or
     cannot hold capacity, in a later period its vintage would live in."""
     t0 = time.perf_counter()
     lp = LinearProgram()
-    blocks, offsets = [], []
-    for k, (sc, w) in enumerate(zip(scenarios, weights)):
-        built = build_model(sc)
-        blocks.append(built)
-        offsets.append(lp.append(built.lp, prefix=f"p{k}:", cost_scale=float(w)))
+    blocks = list(blocks) if blocks is not None else [build_model(sc) for sc in scenarios]
+    offsets, t0_tag = [], 0
+    for k, (built, w) in enumerate(zip(blocks, weights)):
+        part = lps[k] if lps is not None else built.lp
+        offsets.append(lp.append(part, prefix=f"p{k}:", cost_scale=float(w), time_offset=t0_tag))
+        t0_tag += len(built.arrays.snapshots)
     starts = np.cumsum([0] + [c.size for c in lp.col_cost])  # first column of each cost block
     rows: list[dict] = []
     for block, kind, ids_attr in CAPACITY_BLOCKS:

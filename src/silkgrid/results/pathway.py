@@ -63,6 +63,13 @@ class PathwayResult:
         out = pd.concat(rows, ignore_index=True) if rows else v.assign(period=[])
         return out[["period", "kind", "id", "build_period", "built_mw"]].rename(columns={"built_mw": "alive_mw"})
 
+    def _built_in(self, year: int) -> dict:
+        """MW built in period ``year``: generation and storage power, links (storage energy apart, MWh)."""
+        v = self.vintages[self.vintages["build_period"] == year]
+        of = lambda *kinds: float(v.loc[v["kind"].isin(kinds), "built_mw"].sum())  # noqa: E731
+        return {"new_capacity_built_mw": of("generator", "storage_power"), "new_link_capacity_built_mw": of("link"),
+                "new_storage_energy_built_mwh": of("storage_energy")}
+
     @property
     def summary(self) -> dict:
         """Pathway totals and one headline per period (yearly figures of that period)."""
@@ -72,8 +79,7 @@ class PathwayResult:
             per.append({"period": year, "weight": float(w), "status": s.get("status"),
                         "total_cost_eur_per_yr": s.get("total_cost_eur"), "emissions_t": s.get("emissions_t"),
                         "demand_mwh": s.get("demand_mwh"),
-                        "new_capacity_built_mw": float(self.vintages.loc[self.vintages["build_period"] == year,
-                                                                          "built_mw"].sum())})
+                        **self._built_in(year)})
         return clean({"name": self.name, "status": self.status, "message": self.message,
                       "periods": self.periods, "period_weights": [float(w) for w in self.weights],
                       "objective_pv_eur": self.objective_pv_eur,

@@ -1,7 +1,13 @@
 """Solve the LP of a pathway's periods (all of them, or the view of one foresight step): the stacked
-LP of :mod:`silkgrid.model.pathway`, solved monolithically (:func:`~silkgrid.solve.lp.solve_lp`,
-within the time limit of :mod:`silkgrid.solve.deadline`).  The decomposition over (period x window)
-subproblems is the next step of issue #17 (docs/pathways.md).
+LP of :mod:`silkgrid.model.pathway`.
+
+``method: monolithic`` solves it as one LP (:func:`~silkgrid.solve.lp.solve_lp`, within the time
+limit of :mod:`silkgrid.solve.deadline`).  ``method: decomposed`` runs the single-year Benders
+decomposition on it unchanged: each period's snapshots carry time tags of their own, so the time
+partition (:mod:`silkgrid.solve.partition`) makes every (period x window) an operational subproblem,
+solved in parallel by the executor; the master holds every period's capacities, the vintages and
+their linking rows, the build limits and each period's yearly budgets (CO2 caps, renewable shares);
+the proven gap is as for one year.  ``auto`` picks decomposed above the single-year threshold.
 """
 
 from __future__ import annotations
@@ -11,9 +17,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from silkgrid.core.errors import SilkGridError
+from silkgrid.model.build import build_model
 from silkgrid.model.pathway import PathwayModel, build_pathway
 from silkgrid.scenario.schema import Scenario, SolverOptions
+from silkgrid.solve.benders import IterationHook, benders
 from silkgrid.solve.deadline import solve_within
+from silkgrid.solve.decomposed import DEFAULT_TIME_LIMIT_S, decomposition_lp, default_workers
+from silkgrid.solve.executor import make_executor
+from silkgrid.solve.partition import partition, window_ids
+from silkgrid.solve.api import choose_method
 from silkgrid.solve.diagnose import plain_message
 from silkgrid.solve.lp import solve_lp
 from silkgrid.solve.solution import LPSolution
@@ -55,18 +68,66 @@ class SolvedPathway:
 
 
 def solve_pathway_lp(scenarios: list[Scenario], periods: list[int], weights: np.ndarray,
-                     options: SolverOptions | None = None, inherited=None) -> SolvedPathway:
-    """Build and solve the pathway LP of ``periods`` monolithically, with foresight over all of them;
-    ``inherited``: vintages built before them, fixed (:func:`~silkgrid.model.pathway.build_pathway`)."""
+                     options: SolverOptions | None = None, inherited=None,
+                     on_iteration: IterationHook | None = None) -> SolvedPathway:
+    """Build and solve the pathway LP of ``periods`` with foresight over all of them, by
+    ``options.method`` (see the module doc); ``inherited``: vintages built before them, fixed
+    (:func:`~silkgrid.model.pathway.build_pathway`)."""
     opts = options or scenarios[0].solver
-    model = build_pathway(scenarios, periods, weights, inherited)
+    blocks = [build_model(sc) for sc in scenarios]
+    method = choose_method(opts, sum(b.lp.n_cols for b in blocks))
+    if method == "aggregated":
+        raise SilkGridError("a pathway is solved monolithically or decomposed (method: aggregated is not "
+                            "available for pathways); choose method: monolithic or decomposed")
     t0 = time.perf_counter()
-    sol = solve_within(model.lp, opts, solve_lp)
+    facts: dict = {}
+    if method == "decomposed":
+        model, sol, facts = _decomposed(scenarios, periods, weights, blocks, opts, inherited, on_iteration)
+    else:
+        method = "monolithic"
+        model = build_pathway(scenarios, periods, weights, inherited, blocks=blocks)
+        sol = solve_within(model.lp, opts, solve_lp)
     # the diagnosis of an infeasible pathway names the first period's blocks (one period's LP as a guide)
     message = plain_message(sol, model.blocks[0], opts) if sol.status != "optimal" else "Optimal solution found."
-    solver = {"status": sol.solver_status, "method": "pathway (perfect foresight, monolithic)",
-              "algorithm": opts.algorithm, "build_seconds": model.build_seconds, "solve_seconds": sol.seconds,
+    if method == "decomposed" and sol.status != "optimal" and sol.x is not None:
+        message = f"The decomposed solve stopped early: {sol.solver_status}."
+    solver = {"status": sol.solver_status, "method": f"pathway (perfect foresight, {method})",
+              "algorithm": "benders (dual simplex windows)" if method == "decomposed" else opts.algorithm,
+              "build_seconds": model.build_seconds, "solve_seconds": sol.seconds,
               "seconds": time.perf_counter() - t0, "variables": model.lp.n_cols, "constraints": model.lp.n_rows,
               "nonzeros": model.lp.n_nonzeros, "iterations": sol.iterations, "periods": list(periods),
-              "period_weights": [float(w) for w in weights]}
+              "period_weights": [float(w) for w in weights], **facts}
     return SolvedPathway(scenarios=list(scenarios), model=model, solution=sol, message=message, solver=solver)
+
+
+def _decomposed(scenarios, periods, weights, blocks, opts: SolverOptions, inherited, on_iteration):
+    """Benders over (period x window) subproblems of the stacked LP (no warm start yet)."""
+    t0 = time.perf_counter()
+    limit = opts.time_limit_s if opts.time_limit_s is not None else DEFAULT_TIME_LIMIT_S
+    wins, lps, first = [], [], 0
+    for b in blocks:
+        w = window_ids(b.arrays.snapshots.first_hour, opts.window_hours)
+        lps.append(decomposition_lp(b, w))
+        wins.append(w + first)
+        first += int(w.max()) + 1
+    model = build_pathway(scenarios, periods, weights, inherited, blocks=blocks, lps=lps)
+    part = partition(model.lp, np.concatenate(wins))
+    workers = min(opts.workers or default_workers(), len(part.windows))
+    ex = make_executor(workers)
+    try:
+        ex.start(part.windows)
+        res = benders(part, ex, gap=opts.gap, time_limit=max(1.0, limit - (time.perf_counter() - t0)),
+                      max_iterations=opts.max_iterations, on_iteration=on_iteration)
+    finally:
+        ex.close()
+    status = res.status if res.status in ("optimal", "time_limit", "iteration_limit") else "numerical_trouble"
+    sol = LPSolution(status=status, solver_status=res.message,
+                     objective=None if res.x is None else res.upper_bound, x=res.x, row_dual=res.row_dual,
+                     seconds=time.perf_counter() - t0, iterations={"benders": res.iterations},
+                     feasible=res.x is not None)
+    eur = (lambda v: float(v) * 1e6 if np.isfinite(v) else None)  # noqa: E731 - MEUR -> EUR
+    facts = {"gap": res.gap, "lower_bound": eur(res.lower_bound), "upper_bound": eur(res.upper_bound),
+             "decomposition": {"windows": len(part.windows), "window_hours": opts.window_hours, "workers": workers,
+                               "master_variables": part.n_z, "iterations": res.iterations,
+                               "subproblem_seconds": res.window_seconds, "master_seconds": res.master_seconds}}
+    return model, sol, facts

@@ -3,7 +3,7 @@
 :class:`PathwayRunSpec` says what to run (frozen and picklable, like :class:`~silkgrid.workflows.RunSpec`);
 :func:`run_pathway` does it.  The directory is written complete or not at all, under the per-path
 lock (:meth:`silkgrid.results.pathway.PathwayResult.to_dir`); the pathway report, where asked for,
-is written into it afterwards (``pathway.html``).
+is written into it afterwards (``report.html``, :mod:`silkgrid.report.pathway_page`).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from silkgrid.report.pathway_page import write_pathway_report
 from silkgrid.results.pathway import PathwayResult, solve_pathway
 from silkgrid.results.staging import output_lock
 from silkgrid.scenario.pathway import load_pathway
@@ -36,7 +37,7 @@ class PathwayRunSpec:
     solver: dict[str, Any] = field(default_factory=dict)
     """Fields of :class:`~silkgrid.scenario.schema.SolverOptions` over the first period's ``solver``."""
     report: bool = False
-    """Write ``pathway.html`` (the pathway report) into the directory."""
+    """Write ``report.html`` (the pathway report) into the directory."""
 
 
 @dataclass
@@ -68,7 +69,5 @@ def run_pathway(spec: PathwayRunSpec, progress: Callable[[str], None] | None = N
     report = None
     if spec.report and result.optimal:
         step("report")
-        from silkgrid.report.pathway_page import write_pathway_report  # noqa: PLC0415 - optional output
-
         report = write_pathway_report(directory)
     return PathwayOutcome(spec, result, directory, report)
