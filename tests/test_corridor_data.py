@@ -87,7 +87,11 @@ def test_sources_have_citations() -> None:
 def test_all_defined_sources_are_used_except_geo() -> None:
     from silkgrid.profiles.plants import REFERENCE_PLANTS  # the reference plants cite the data set's sources
 
+    from silkgrid.scenario.pathway import available_pathways, pathway_path
+
     used = set(source_usage("corridor")) | {ids for p in REFERENCE_PLANTS for ids in p.source_id.split(";")}
+    for name in available_pathways():  # packaged pathways cite the sources of their own numbers
+        used |= set((yaml.safe_load(pathway_path(name).read_text()).get("sources") or {}).get("corridor", []))
     unused = set(load_sources("corridor")) - used
     assert unused == {"natural_earth_world_atlas"}  # cited by src/silkgrid/data/geo/README.md
 

@@ -270,3 +270,11 @@ def test_decomposed_pathway_matches_the_monolithic_one(foresight):
     assert mono.optimal and dec.optimal, (mono.message, dec.message)
     assert dec.objective_pv_eur == pytest.approx(mono.objective_pv_eur, rel=1.5e-3)  # gap 0.1 % + tolerances
     assert dec.objective_pv_eur >= mono.objective_pv_eur * (1 - 1e-6)  # a feasible plan costs at least the optimum
+
+
+def test_cited_sources_must_exist():
+    """A pathway file's ``sources:`` names ids of the data set's sources.yaml; an unknown id is refused."""
+    ok = {**pathway(base()), "sources": {"corridor": ["kz_re_targets"]}}
+    assert load_pathway(ok).periods == [2030, 2040]
+    with pytest.raises(ScenarioError, match="cites \\['no_such_source'\\]"):
+        load_pathway({**pathway(base()), "sources": {"corridor": ["no_such_source"]}})

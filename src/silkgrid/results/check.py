@@ -11,7 +11,8 @@
   may spill are checked against both ends of that range).
 
 It returns the violations as sentences (empty: consistent).  Tolerance: ``atol_mw`` (default
-1 kW) plus ``rtol`` (default 1e-6) of the largest power involved at that node or element; the
+1 kW) plus :data:`SYSTEM_RTOL` (1e-8) of the largest power anywhere in the result, plus ``rtol``
+(default 1e-6) of the largest power involved at that node or element; the
 interior-point and decomposed solves meet their constraints to about 1e-8 relative in LP units,
 so anything larger is a modelling or extraction error, not round-off.  Results of the
 aggregated method (time segments) are checked for balance only: their profiles are segment
@@ -28,6 +29,11 @@ from silkgrid.model.arrays import NetworkArrays, build_arrays
 from silkgrid.results.result import Result
 
 
+#: Share of the largest power of the system (MW) added to the absolute tolerance: the interior-point
+#: solvers' relative feasibility in LP units.
+SYSTEM_RTOL = 1e-8
+
+
 def check_result(result: Result, *, atol_mw: float = 1e-3, rtol: float = 1e-6) -> list[str]:
     """Violations of balance, limits and storage continuity (empty list: consistent)."""
     if not result.has_plan or result.scenario is None:
@@ -36,6 +42,11 @@ def check_result(result: Result, *, atol_mw: float = 1e-3, rtol: float = 1e-6) -
     arrays = build_arrays(sc)
     same_snapshots = len(arrays.snapshots) == len(result.snapshots) and \
         (arrays.snapshots.index == result.snapshots).all()
+    # the solvers meet their rows to ~1e-8 of the LP's largest values: a 1e9 MW load makes that 10 MW
+    # everywhere, so the absolute tolerance grows with the largest power of the system
+    scale = max((float(np.nanmax(np.abs(df.to_numpy()))) for name, df in result.hourly.items()
+                 if name.endswith("_mw") and df.size), default=0.0)
+    atol_mw = atol_mw + SYSTEM_RTOL * scale
     problems = _balance(result, arrays, atol_mw, rtol)
     if same_snapshots:
         problems += _limits(result, arrays, atol_mw, rtol)

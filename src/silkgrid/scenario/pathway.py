@@ -15,6 +15,7 @@ A pathway file (YAML or dict) has three sections::
     scenario: {...}                # the scenario every period starts from (as in a scenario file)
     overrides:                     # per period, merged over it (elements by id, as ``extends``)
       2040: {loads: [{id: L, demand_mw: 120}]}
+    sources: {corridor: [kz_re_targets]}   # optional: the data set's source ids the file's numbers cite
 
 Where ``scenario`` extends a data set (``extends: {dataset: corridor}``), each period gets that data
 set's year (``year: 2040``) unless its override names one: the corridor data set then brings its
@@ -157,9 +158,30 @@ def is_pathway_source(source) -> bool:
     if path.suffix.lower() in (".yaml", ".yml") and path.is_file():
         try:
             return is_pathway(yaml.safe_load(path.read_text(encoding="utf-8")))
-        except (OSError, yaml.YAMLError):
+        except (OSError, ValueError, yaml.YAMLError):  # unreadable, not UTF-8, not YAML: the loader says why
             return False
     return False
+
+
+def _check_sources(sources, where: str) -> None:
+    """``sources:`` maps a data set to the ids of its sources.yaml that the file's own numbers cite."""
+    if sources is None:
+        return
+    from silkgrid.data.provenance import load_sources  # noqa: PLC0415 - only files that cite sources
+
+    if not isinstance(sources, dict):
+        raise ScenarioError(f"Invalid pathway in {where}: 'sources' must map a data set to source ids. Fix: "
+                            "e.g. sources: {corridor: [kz_re_targets]}.")
+    for dataset, ids in sources.items():
+        try:
+            known = load_sources(str(dataset))
+        except Exception:  # noqa: BLE001 - any failure to read it means the data set has no sources file
+            raise ScenarioError(f"Invalid pathway in {where}: sources names the data set '{dataset}', which has "
+                                "no sources.yaml. Fix: name a packaged data set (corridor).") from None
+        missing = [i for i in (ids or []) if i not in known]
+        if missing:
+            raise ScenarioError(f"Invalid pathway in {where}: sources.{dataset} cites {missing}, not in that data "
+                                f"set's sources.yaml. Fix: cite ids that `silkgrid info {dataset} --sources` lists.")
 
 
 def _period_dict(base: dict, year: int, override: dict | None) -> dict:
@@ -198,10 +220,11 @@ def load_pathway(source: str | Path | dict, *, patch: dict | None = None, foresi
     if not is_pathway(data):
         raise ScenarioError(f"Invalid pathway in {where}: no 'pathway:' section. Fix: add pathway: "
                             "{periods: [...]} and the scenario: every period starts from.")
-    unknown = set(data) - {"pathway", "scenario", "overrides", "name"}
+    unknown = set(data) - {"pathway", "scenario", "overrides", "name", "sources"}
     if unknown:
         raise ScenarioError(f"Invalid pathway in {where}: unknown section(s) {sorted(unknown)}. Fix: use "
-                            "pathway:, scenario:, overrides: and name: only.")
+                            "pathway:, scenario:, overrides:, sources: and name: only.")
+    _check_sources(data.get("sources"), where)
     try:
         opts = PathwayOptions.model_validate(data["pathway"])
     except ValidationError as exc:

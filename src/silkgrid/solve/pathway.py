@@ -23,7 +23,8 @@ from silkgrid.model.pathway import PathwayModel, build_pathway
 from silkgrid.scenario.schema import Scenario, SolverOptions
 from silkgrid.solve.benders import IterationHook, benders
 from silkgrid.solve.deadline import solve_within
-from silkgrid.solve.decomposed import DEFAULT_TIME_LIMIT_S, decomposition_lp, default_workers
+from silkgrid.solve.decomposed import (DEFAULT_TIME_LIMIT_S, build_aggregated, decomposition_lp, default_workers,
+                                      expand_to, warm_start_segments)
 from silkgrid.solve.executor import make_executor
 from silkgrid.solve.partition import partition, window_ids
 from silkgrid.solve.api import choose_method
@@ -114,10 +115,12 @@ def _decomposed(scenarios, periods, weights, blocks, opts: SolverOptions, inheri
     part = partition(model.lp, np.concatenate(wins))
     workers = min(opts.workers or default_workers(), len(part.windows))
     ex = make_executor(workers)
+    warm: dict = {}
     try:
         ex.start(part.windows)
+        z0 = _warm_start(scenarios, periods, weights, inherited, blocks, wins, model, part, opts, t0, limit, warm)
         res = benders(part, ex, gap=opts.gap, time_limit=max(1.0, limit - (time.perf_counter() - t0)),
-                      max_iterations=opts.max_iterations, on_iteration=on_iteration)
+                      max_iterations=opts.max_iterations, z_start=z0, on_iteration=on_iteration)
     finally:
         ex.close()
     status = res.status if res.status in ("optimal", "time_limit", "iteration_limit") else "numerical_trouble"
@@ -129,5 +132,29 @@ def _decomposed(scenarios, periods, weights, blocks, opts: SolverOptions, inheri
     facts = {"gap": res.gap, "lower_bound": eur(res.lower_bound), "upper_bound": eur(res.upper_bound),
              "decomposition": {"windows": len(part.windows), "window_hours": opts.window_hours, "workers": workers,
                                "master_variables": part.n_z, "iterations": res.iterations,
-                               "subproblem_seconds": res.window_seconds, "master_seconds": res.master_seconds}}
+                               "subproblem_seconds": res.window_seconds, "master_seconds": res.master_seconds,
+                               **({"warm_start": warm} if warm else {})}}
     return model, sol, facts
+
+
+def _warm_start(scenarios, periods, weights, inherited, blocks, wins, model, part, opts, t0, limit, facts):
+    """The first master point: the pathway on time segments (one per ``warm_start_segments`` share of
+    each period's snapshots, ending at every window boundary) solved as one LP, expanded to every
+    snapshot.  None when the options turn it off or it does not finish within its share of the limit."""
+    if not opts.warm_start:
+        return None
+    tw = time.perf_counter()
+    agg = [build_aggregated(sc, warm_start_segments(opts, len(b.arrays.snapshots)),
+                            breaks=np.flatnonzero(np.diff(w)) + 1) for sc, b, w in zip(scenarios, blocks, wins)]
+    coarse = build_pathway(scenarios, periods, weights, inherited, blocks=agg)
+    sub = opts.model_copy(update={"time_limit_s": max(1.0, 0.5 * (limit - (time.perf_counter() - t0))),
+                                  "algorithm": opts.warm_start_algorithm, "threads": 1})
+    sol = solve_within(coarse.lp, sub, solve_lp)
+    facts.update({"segments": [len(a.arrays.snapshots) for a in agg], "algorithm": opts.warm_start_algorithm,
+                  "status": sol.status, "seconds": time.perf_counter() - tw})
+    if sol.x is None or sol.status == "time_limit":
+        return None
+    x = np.concatenate([expand_to(a, sol.x[c0:c0 + a.lp.n_cols], b)
+                        for a, b, (c0, _) in zip(agg, blocks, coarse.offsets)]
+                       + [sol.x[coarse.offsets[-1][0] + agg[-1].lp.n_cols:]])  # the vintage columns
+    return part.z_from_x(x, lp=model.lp)
