@@ -121,6 +121,12 @@ def _decomposed(scenarios, periods, weights, blocks, opts: SolverOptions, inheri
         z0 = _warm_start(scenarios, periods, weights, inherited, blocks, wins, model, part, opts, t0, limit, warm)
         res = benders(part, ex, gap=opts.gap, time_limit=max(1.0, limit - (time.perf_counter() - t0)),
                       max_iterations=opts.max_iterations, z_start=z0, on_iteration=on_iteration)
+    except RuntimeError as exc:  # the master LP failed numerically: an outcome, not a crash
+        sol = LPSolution(status="numerical_trouble", solver_status=f"{exc} (decomposed pathway; solve it with "
+                         "method: monolithic)", objective=None, x=None, row_dual=None,
+                         seconds=time.perf_counter() - t0, iterations={})
+        return model, sol, {"decomposition": {"windows": len(part.windows), "error": str(exc), **(
+            {"warm_start": warm} if warm else {})}}
     finally:
         ex.close()
     status = res.status if res.status in ("optimal", "time_limit", "iteration_limit") else "numerical_trouble"
