@@ -128,8 +128,8 @@ def _finish(name: str, spec_periods: list[int], weights: np.ndarray, results: li
             status: str, message: str, constant_pv: float, solver: dict) -> PathwayResult:
     """The pathway result; its present-value cost is each period's yearly cost (operation and the
     yearly cost of every vintage alive in it) times the period's weight, whatever the foresight."""
-    yearly = [r.objective for r in results]
-    pv = None if any(y is None for y in yearly) else float(np.dot(weights, yearly))
+    yearly = [r.objective for r in results]  # a foresight step that failed leaves later periods unsolved
+    pv = None if len(yearly) != len(weights) or any(y is None for y in yearly) else float(np.dot(weights, yearly))
     vint = vint.drop(columns=["built"]).reset_index(drop=True)
     vint["cost_eur_per_mw_yr"] = vint.pop("cost_per_yr") * MEUR_TO_EUR / _TO_MW
     return PathwayResult(name=name, periods=spec_periods, weights=weights, status=status, message=message,
@@ -177,8 +177,4 @@ def solve_pathway(source: PathwaySpec | str | Path | dict, *, options: SolverOpt
         kept.append(_vintage_table(step, periods, only_period=periods[k]))
         constant += float(weights[k]) * step.model.blocks[0].lp.objective_constant * MEUR_TO_EUR
     vint = pd.concat(kept, ignore_index=True) if kept else _vintage_table(step, periods).iloc[:0]
-    if status != "optimal":
-        return PathwayResult(name=spec.name, periods=periods, weights=weights, status=status, message=message,
-                             objective_pv_eur=None, objective_constant_pv_eur=constant, results=results,
-                             vintages=vint.drop(columns=["built"]), solver=solver)
     return _finish(spec.name, periods, weights, results, vint, status, message, constant, solver)

@@ -168,15 +168,17 @@ def solve_decomposed(sc: Scenario, built: BuiltModel, opts: SolverOptions, *,
                      seconds=time.perf_counter() - t0, iterations={"benders": res.iterations},
                      feasible=res.x is not None)  # benders returns x only at a slack-free point
     facts.update({
-        "gap": res.gap, "lower_bound_eur": _eur(res.lower_bound), "upper_bound_eur": _eur(res.upper_bound),
+        "gap": res.gap, "lower_bound_eur": eur_or_none(res.lower_bound),
+        "upper_bound_eur": eur_or_none(res.upper_bound),
         "iterations": res.iterations, "subproblem_seconds": res.window_seconds,
         "master_seconds": res.master_seconds,
         "history": [{"iteration": h["iteration"], "seconds": round(h["seconds"], 3),
-                     "lower_bound_eur": _eur(h["lower"]), "upper_bound_eur": _eur(h["upper"]),
+                     "lower_bound_eur": eur_or_none(h["lower"]), "upper_bound_eur": eur_or_none(h["upper"]),
                      "gap": h["gap"] if np.isfinite(h["gap"]) else None} for h in res.history],
     })
     return sol, facts
 
 
-def _eur(meur: float) -> float | None:
+def eur_or_none(meur: float) -> float | None:
+    """MEUR (LP units) as EUR; None for a non-finite value (no bound yet)."""
     return float(meur) * MEUR if np.isfinite(meur) else None

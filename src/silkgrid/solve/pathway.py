@@ -19,12 +19,12 @@ import numpy as np
 
 from silkgrid.core.errors import SilkGridError
 from silkgrid.model.build import build_model
-from silkgrid.model.pathway import PathwayModel, build_pathway
+from silkgrid.model.pathway import CAPACITY_BLOCKS, PathwayModel, build_pathway
 from silkgrid.scenario.schema import Scenario, SolverOptions
 from silkgrid.solve.benders import IterationHook, benders
 from silkgrid.solve.deadline import solve_within
-from silkgrid.solve.decomposed import (DEFAULT_TIME_LIMIT_S, build_aggregated, decomposition_lp, default_workers,
-                                      expand_to, warm_start_segments)
+from silkgrid.solve.decomposed import (DEFAULT_TIME_LIMIT_S, build_aggregated, decomposition_lp,
+                                      default_workers, eur_or_none, expand_to, warm_start_segments)
 from silkgrid.solve.executor import make_executor
 from silkgrid.solve.partition import partition, window_ids
 from silkgrid.solve.api import choose_method
@@ -57,7 +57,7 @@ class SolvedPathway:
         if sol.x is not None:
             x = sol.x[c0:c0 + block.lp.n_cols]
             own = block.lp._cat(block.lp.col_cost).copy()
-            for name in ("gen_new", "link_new", "sto_power_new", "sto_energy_new"):
+            for name, _, _ in CAPACITY_BLOCKS:
                 own[block.lp.variables[name]] = 0.0  # paid by the vintages below
             year = m.periods[k]
             alive = m.vintages[(m.vintages["build_period"] <= year) & (m.vintages["last_period"] >= year)]
@@ -134,8 +134,7 @@ def _decomposed(scenarios, periods, weights, blocks, opts: SolverOptions, inheri
                      objective=None if res.x is None else res.upper_bound, x=res.x, row_dual=res.row_dual,
                      seconds=time.perf_counter() - t0, iterations={"benders": res.iterations},
                      feasible=res.x is not None)
-    eur = (lambda v: float(v) * 1e6 if np.isfinite(v) else None)  # noqa: E731 - MEUR -> EUR
-    facts = {"gap": res.gap, "lower_bound": eur(res.lower_bound), "upper_bound": eur(res.upper_bound),
+    facts = {"gap": res.gap, "lower_bound": eur_or_none(res.lower_bound), "upper_bound": eur_or_none(res.upper_bound),
              "decomposition": {"windows": len(part.windows), "window_hours": opts.window_hours, "workers": workers,
                                "master_variables": part.n_z, "iterations": res.iterations,
                                "subproblem_seconds": res.window_seconds, "master_seconds": res.master_seconds,
