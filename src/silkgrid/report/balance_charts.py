@@ -278,6 +278,9 @@ def capture_price_figure(result: Result) -> dict:
 def _rent_rows(result: Result) -> pd.DataFrame:
     """Links of :func:`congestion_rent` with flow and a rent of at least 0.01 M EUR/yr, smallest rent first."""
     cr = congestion_rent(result)
+    cols = ["id", "from_node", "to_node", "congestion_rent_eur", "mean_price_spread_eur_per_mwh", "net_flow_mwh"]
+    if not len(cr) or "id" not in cr.columns:  # a system without links
+        return pd.DataFrame(columns=cols)
     links = result.tables["links"].set_index("id")
     flow = (links["forward_mwh"] + links["backward_mwh"]).reindex(cr["id"]).to_numpy()
     cr = cr[(cr["congestion_rent_eur"].abs() >= _RENT_MIN_EUR) & (flow >= 0.5)]

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from silkgrid.core.errors import SilkGridError
-from silkgrid.report.balance_charts import (balance_sankey_figure, balance_table_html, capture_price_figure,
+from silkgrid.report.balance_charts import (SANKEY_MIN_MWH, balance_sankey_figure, balance_table_html, capture_price_figure,
                                             congestion_rent_figure, emissions_figure, generation_mix_figure,
                                             market_table_html)
 from silkgrid.report.charts import (capacity_figure, curtailment_duration_figure, dispatch_figure,
@@ -193,7 +193,10 @@ def dispatch_panel(result: Result, week: int = 1, *, nodes: list[str] | None = N
 def balance_panel(result: Result) -> str:
     """Country energy balances: a Sankey of where energy comes from and goes, generation mix and
     emissions by country, and the balance table."""
-    return (plot_div(balance_sankey_figure(result), "fig-sankey")
+    sankey = balance_sankey_figure(result)
+    flows = (plot_div(sankey, "fig-sankey") if sankey["data"][0]["link"]["value"] else
+             f"<p class='note'>No energy flow reaches {SANKEY_MIN_MWH / 1e3:g} GWh/yr: the Sankey is left out.</p>")
+    return (flows
             + "<div class='grid'><div>" + plot_div(generation_mix_figure(result), "fig-mix") + "</div><div>"
             + plot_div(emissions_figure(result), "fig-emissions") + "</div></div>" + balance_table_html(result))
 

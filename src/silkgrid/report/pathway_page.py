@@ -22,6 +22,7 @@ import html
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -41,7 +42,7 @@ __all__ = ["PathwayData", "load_pathway_dir", "capacity_by_period", "built_by_pe
            "emissions_by_period", "co2_caps", "investment_by_period", "system_cost_by_period", "link_vintages",
            "renewable_share", "capacity_figure", "built_figure", "emissions_figure", "investment_figure",
            "system_cost_figure", "link_figure", "renewable_figure", "build_pathway_html", "write_pathway_report",
-           "PATHWAY_SECTIONS", "KIND_LABELS"]
+           "PathwayLinks", "pathway_body", "pathway_headline", "PATHWAY_SECTIONS", "PATHWAY_TABLES", "KIND_LABELS"]
 
 #: (id, heading) of the page's sections, in order.
 PATHWAY_SECTIONS = (("headline", "Pathway at a glance"), ("capacity", "Capacity by period"),
@@ -52,6 +53,8 @@ PATHWAY_SECTIONS = (("headline", "Pathway at a glance"), ("capacity", "Capacity 
 KIND_LABELS = {"generator": "generation", "storage_power": "storage power", "storage_energy": "storage energy",
                "link": "transmission"}
 _TABLES = ("generators", "storage", "links", "nodes")
+#: The pathway's own tables (beside ``pathway.json``), offered as downloads.
+PATHWAY_TABLES = ("vintages", "capacity_by_period")
 _MW_UNITS = [(1e3, "GW"), (1.0, "MW")]
 _T_UNITS = [(1e6, "Mt CO2/yr"), (1e3, "kt CO2/yr"), (1.0, "t CO2/yr")]
 _EUR_UNITS = [(1e6, "M EUR/yr"), (1e3, "k EUR/yr"), (1.0, "EUR/yr")]  # no bn: M EUR/yr reads across reports
@@ -382,7 +385,29 @@ def _href(target: Path, base: Path) -> str:
     return quote(Path(os.path.relpath(target, base)).as_posix())
 
 
-def _headline(data: PathwayData, base: Path) -> str:
+@dataclass
+class PathwayLinks:
+    """Where the page's links point: ``period(year)`` -> URL of that period's page (None: no page
+    yet); ``files()`` -> [(label, URL)] of the pathway's downloads; ``period_label`` names the page."""
+
+    period: Callable[[int], str | None]
+    files: Callable[[], list[tuple[str, str]]]
+    period_label: str = "report"
+
+    @classmethod
+    def relative(cls, data: PathwayData, base: Path) -> "PathwayLinks":
+        """Links of the offline report: files relative to the folder ``base`` the page is written to."""
+        def period(year: int) -> str | None:
+            rep = data.period_dir(year) / "report.html"
+            return _href(rep, base) if rep.is_file() else None
+
+        def files() -> list[tuple[str, str]]:
+            names = [PATHWAY_FILE] + [f"{t}.parquet" for t in PATHWAY_TABLES]
+            return [(f, _href(data.directory / f, base)) for f in names if (data.directory / f).is_file()]
+        return cls(period, files)
+
+
+def _headline(data: PathwayData, links: PathwayLinks) -> str:
     s = data.summary
     solver = s.get("solver") or {}
     by = {int(p["period"]): p for p in s.get("by_period", [])}
@@ -394,8 +419,8 @@ def _headline(data: PathwayData, base: Path) -> str:
     rows = []
     for year in [int(p) for p in s.get("periods", [])]:
         p = by.get(year, {})
-        rep = data.period_dir(year) / "report.html"
-        link = f"<a href='{_href(rep, base)}'>report</a>" if rep.is_file() else "-"
+        href = links.period(year)
+        link = f"<a href='{esc(href)}' style='white-space:nowrap'>{esc(links.period_label)}</a>" if href else "-"
         rows.append(f"<tr><td>{year}</td><td>{fmt_fixed(p.get('weight'), 2)}</td>"
                     f"<td>{esc(p.get('status', 'not solved'))}</td>"
                     f"<td>{fmt_eur(p.get('total_cost_eur_per_yr'))}</td><td>{fmt_emissions(p.get('emissions_t'))}</td>"
@@ -415,7 +440,7 @@ def _headline(data: PathwayData, base: Path) -> str:
     return (f"{warn}<table id='pathway-facts'>{facts_html}</table>"
             "<table id='periods'><tr><th>period</th><th>weight (discounted years)</th><th>status</th>"
             "<th>total system cost /yr</th><th>emissions /yr</th><th>demand /yr</th>"
-            "<th>new generation and storage MW</th><th>new links MW</th><th>own report</th></tr>"
+            "<th>new generation and storage MW</th><th>new links MW</th><th>own page</th></tr>"
             f"{''.join(rows)}</table>"
             "<p class='note'>Each period's figures are for one year of that period; its weight is the number of "
             "(discounted) years it stands for in the present-value total.</p>")
@@ -439,8 +464,12 @@ def _emissions(data: PathwayData) -> str:
     system = [(y, c) for y, c in system if c is not None]
     note = ("" if not system else "<p class='note'>System-wide CO2 caps: " + ", ".join(
         f"{y}: {fmt_fixed(c / 1e6, 3)} Mt CO2/yr" for y, c in system) + ".</p>")
+    prices = [(p["period"], c["country"], c.get("shadow_price_eur_per_t")) for p in data.summary.get("by_period", [])
+              for c in p.get("co2_caps") or [] if c.get("shadow_price_eur_per_t") is not None]
     caps = ("<p class='note'>Black ticks: a country's CO2 cap in that period (policies.co2_cap_t_by_country)."
-            "</p>" if len(co2_caps(data)) else "")
+            + ("" if not prices else " The CO2 price each cap implies (its shadow price, EUR per t of that period's "
+               "yearly cap): " + "; ".join(f"{y} {html.escape(str(c))}: {fmt_fixed(v, 0)} EUR/t" for y, c, v in prices)
+               + ".") + "</p>" if len(co2_caps(data)) else "")
     return _chart(emissions_figure(data), "fig-pw-emissions", "No period emits CO2.") + caps + note
 
 
@@ -474,24 +503,39 @@ def _renewables(data: PathwayData) -> str:
               "100 % a country exports renewable energy. Dotted: the period's minimum renewable share.</p>")
 
 
-def _files(data: PathwayData, base: Path) -> str:
+def _files(data: PathwayData, links: PathwayLinks) -> str:
     items = []
     for year in [int(p) for p in data.summary.get("periods", [])]:
         pdir = data.period_dir(year)
-        rep = pdir / "report.html"
-        if rep.is_file():
-            items.append(f"<li>{year}: <a href='{_href(rep, base)}'>report</a></li>")
+        href = links.period(year)
+        if href:
+            items.append(f"<li>{year}: <a href='{esc(href)}'>{esc(links.period_label)}</a></li>")
         elif pdir.is_dir():
-            items.append(f"<li>{year}: no report yet (<code>silkgrid report {esc(pdir)}</code>); "
-                         f"<a href='{_href(pdir / 'summary.json', base)}'>summary.json</a></li>")
-    files = [f for f in (PATHWAY_FILE, "vintages.parquet", "capacity_by_period.parquet")
-             if (data.directory / f).is_file()]
-    rows = "".join(f"<tr><td><a href='{_href(data.directory / f, base)}' download>{esc(f)}</a></td>"
-                   f"<td>{(data.directory / f).stat().st_size / 1e3:,.1f} kB</td></tr>" for f in files)
+            items.append(f"<li>{year}: no report yet (<code>silkgrid report {esc(pdir)}</code>)</li>")
+        else:
+            items.append(f"<li>{year}: not solved</li>")
+    rows = "".join(f"<tr><td><a href='{esc(href)}' download>{esc(label)}</a></td></tr>" for label, href in links.files())
     return (f"<h3>Period reports</h3><ul id='period-reports'>{''.join(items)}</ul>"
-            f"<h3>Pathway tables</h3><table id='pathway-downloads'><tr><th>file</th><th>size</th></tr>{rows}</table>"
+            f"<h3>Pathway tables</h3><table id='pathway-downloads'><tr><th>file</th></tr>{rows}</table>"
             "<p class='note'>Each period's folder is an ordinary result directory (its tables, hourly series and "
             "scenario).</p>")
+
+
+def pathway_body(data: PathwayData, links: PathwayLinks) -> str:
+    """The page's sections (``<section id="pw-...">``), figures as JSON for ``plots.js``: no Plotly
+    bundle, no inline script (the dashboard serves both as files, under its CSP)."""
+    fn = {"headline": lambda: _headline(data, links), "capacity": lambda: _capacity(data),
+          "emissions": lambda: _emissions(data), "investment": lambda: _investment(data),
+          "links": lambda: _links(data), "renewables": lambda: _renewables(data), "files": lambda: _files(data, links)}
+    return "".join(f'<section id="pw-{sid}"><h2>{esc(h)}</h2>{fn[sid]()}</section>' for sid, h in PATHWAY_SECTIONS)
+
+
+def pathway_headline(summary: dict) -> str:
+    """One line: periods, span, present-value total cost, foresight, status."""
+    periods = summary.get("periods", [])
+    span = f"{periods[0]}-{periods[-1]}" if periods else "-"
+    return (f"{len(periods)} periods, {esc(span)}; present-value total cost {fmt_eur(summary.get('total_cost_pv_eur'))}; "
+            f"{esc(_foresight(summary))} foresight; status {esc(summary.get('status'))}.")
 
 
 def build_pathway_html(directory: str | Path, *, base: str | Path | None = None) -> str:
@@ -500,19 +544,12 @@ def build_pathway_html(directory: str | Path, *, base: str | Path | None = None)
     (default: ``directory``).  Raises :class:`SilkGridError` for a directory that is not a pathway's."""
     data = load_pathway_dir(directory)
     base = Path(base) if base is not None else data.directory
-    s = data.summary
-    fn = {"headline": lambda: _headline(data, base), "capacity": lambda: _capacity(data),
-          "emissions": lambda: _emissions(data), "investment": lambda: _investment(data),
-          "links": lambda: _links(data), "renewables": lambda: _renewables(data), "files": lambda: _files(data, base)}
-    body = "".join(f'<section id="pw-{sid}"><h2>{esc(h)}</h2>{fn[sid]()}</section>' for sid, h in PATHWAY_SECTIONS)
-    title = f"SilkGrid pathway report: {s.get('name')}"
-    periods = s.get("periods", [])
-    span = f"{periods[0]}-{periods[-1]}" if periods else "-"
+    body = pathway_body(data, PathwayLinks.relative(data, base))
+    title = f"SilkGrid pathway report: {data.summary.get('name')}"
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><meta name='viewport' "
             f"content='width=device-width,initial-scale=1'><title>{esc(title)}</title><style>{CSS}</style>"
             f"<script>{plotly_bundle()}</script></head>"
-            f"<body><header><h1>{esc(title)}</h1><p>{len(periods)} periods, {esc(span)}; present-value total cost "
-            f"{fmt_eur(s.get('total_cost_pv_eur'))}; {esc(_foresight(s))} foresight; status {esc(s.get('status'))}.</p>"
+            f"<body><header><h1>{esc(title)}</h1><p>{pathway_headline(data.summary)}</p>"
             f"</header><main>{body}</main><script>{plots_js()}</script></body></html>\n")
 
 

@@ -34,6 +34,8 @@ from silkgrid.web.knobs import Knobs, RunRequest
 from silkgrid.web.bodies import read_body
 from silkgrid.web.upload import MAX_YAML_BYTES, load_upload
 from silkgrid.web import views
+from silkgrid.web.pathway_views import (pathway_download, pathway_form, pathway_json, pathway_page_body,
+                                        pathway_request, pathways_table)
 from silkgrid.web.views import NotFound
 
 __all__ = ["create_app", "is_loopback", "new_token", "make_server", "parse_host", "json_depth"]
@@ -183,10 +185,11 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
     api_token = token or new_token()
     registry = Registry(on_add=views.warm)
     for d in result_dirs:
-        registry.add(Path(d))
+        registry.add_any(Path(d))
     knobs = Knobs(base_scenario, links=links, cbam_path=cbam_path)
     jobs = JobQueue(registry, Path(runs_dir), time_limit_s=run_time_limit_s, grace_s=run_grace_s,
                     memory_gib=run_memory_gib)
+    _add_root_pathways(registry, jobs.runs_dir)
     app = FastAPI(title="SilkGrid", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.registry, app.state.jobs, app.state.knobs = registry, jobs, knobs
     app.state.token = api_token  # for programs and tests that drive the API directly
@@ -239,6 +242,12 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
             resp.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
         return _harden(resp)
 
+    def pathway_or_404(pid: str):
+        entry = registry.get_pathway(pid)
+        if entry is None:
+            raise NotFound(f"no pathway with id '{pid}'")
+        return entry
+
     def entry_or_404(rid: str):
         entry = registry.get(rid)
         if entry is None:
@@ -279,6 +288,23 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
         entry = entry_or_404(rid)
         body = await asyncio.to_thread(views.result_body, entry)  # rendering may take a second: off the loop
         return _page(entry.label, body, token=api_token)
+
+    @app.get("/pathways/{pid}", response_class=HTMLResponse)
+    async def pathway_page(pid: str):
+        entry = pathway_or_404(pid)
+        body = await asyncio.to_thread(pathway_page_body, entry)
+        return _page(f"pathway {entry.label}", body, token=api_token)
+
+    @app.get("/pathways/{pid}/download/{name}")
+    def pathway_file(pid: str, name: str):
+        stem, _, fmt = name.rpartition(".")
+        content, media, filename = pathway_download(pathway_or_404(pid), stem, fmt)
+        return Response(content, media_type=media,
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+    @app.get("/api/pathways")
+    def api_pathways():
+        return [pathway_json(p) for p in registry.pathways()]
 
     @app.get("/api/results/{rid}/figures/dispatch")
     def dispatch_figure(rid: str, node: str):
@@ -364,7 +390,27 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
             return JSONResponse({"error": "request body too large"}, status_code=413)
         try:  # validating may build a data set (seconds): off the event loop
             sc, spec, label, limit = await asyncio.to_thread(load_upload, body)
-            job = jobs.submit(sc, {"upload": "yaml"}, label, spec, time_limit_s=limit)
+            if sc is None:  # a pathway: validated, run through run_pathway
+                job = jobs.submit(None, {"upload": "yaml"}, label, spec, time_limit_s=limit, pathway=spec)
+            else:
+                job = jobs.submit(sc, {"upload": "yaml"}, label, spec, time_limit_s=limit)
+        except ScenarioError as exc:
+            return JSONResponse({"error": exc.message}, status_code=400)
+        except OverflowError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=429)
+        return JSONResponse({**job.as_json(), "notes": []}, status_code=202)
+
+    @app.post("/api/runs/pathway")
+    async def api_run_pathway(request: Request):
+        """Queue a packaged pathway, JSON ``{"pathway": name, "label", "resolution", "foresight", "time_limit_s"}``."""
+        body = await read_body(request, MAX_BODY)
+        if body is None:
+            return JSONResponse({"error": "request body too large"}, status_code=413)
+        try:
+            name, knobs_, label, limit = pathway_request(json.loads(body or b"null"))
+            job = jobs.submit(None, knobs_, label, time_limit_s=limit, pathway=name)
+        except (ValueError, RecursionError) as exc:
+            return JSONResponse({"error": _type_message(exc)}, status_code=400)
         except ScenarioError as exc:
             return JSONResponse({"error": exc.message}, status_code=400)
         except OverflowError as exc:
@@ -418,10 +464,23 @@ def _results_table(registry: Registry) -> str:
                     f"<td class='cost'>{_e(fmt_eur(j['total_cost_eur']))}</td>"
                     f"<td class='emissions'>{_e(fmt_emissions(j['emissions_t']))}</td>"
                     f"<td>{_num(j['co2_price_eur_per_t'], 0)}</td></tr>")
+    pathways = pathways_table(registry)
     if not rows:
-        return "<p class='note'>No results yet: start a run below.</p>"
-    return ("<table id='results-table'><tr><th></th><th>result</th><th>from</th><th>status</th>"
+        return pathways or "<p class='note'>No results yet: start a run below.</p>"
+    return (pathways + "<table id='results-table'><tr><th></th><th>result</th><th>from</th><th>status</th>"
             "<th>total cost /yr</th><th>emissions /yr</th><th>CO2 price EUR/t</th></tr>" + "".join(rows) + "</table>")
+
+
+def _add_root_pathways(registry: Registry, root: Path) -> None:
+    """Register the pathway directories (``pathway.json``) directly inside the results root that no
+    run record registered already (e.g. written by ``silkgrid run corridor-pathway --out``)."""
+    known = {p.path for p in registry.pathways()}
+    for d in sorted(root.glob("*/pathway.json")) if root.is_dir() else []:
+        if d.parent.resolve() not in known:
+            try:
+                registry.add_pathway(d.parent)
+            except SilkGridError as exc:
+                _log.warning("skipping %s: %s", d.parent, exc)
 
 
 def _index_body(registry: Registry, jobs: JobQueue, knobs: Knobs) -> str:
@@ -437,7 +496,7 @@ def _index_body(registry: Registry, jobs: JobQueue, knobs: Knobs) -> str:
         "<div id='compare-out'></div></section>"
         f"<section id='run'><h2>Run a scenario</h2>{form}<form id='upload-form' class='knobs'><label>Or a "
         "scenario YAML file <input type='file' name='yaml' accept='.yaml,.yml'></label><button type='submit'>"
-        "Run file</button></form><div id='run-error' class='warn' hidden></div>"
+        f"Run file</button></form>{pathway_form()}<div id='run-error' class='warn' hidden></div>"
         "<div id='run-notes' class='note'></div><h3>Runs</h3><ul id='jobs'></ul></section>")
 
 

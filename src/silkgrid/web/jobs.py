@@ -27,9 +27,9 @@ from silkgrid.report.trade_panels import scenario_note
 from silkgrid.results import Result
 from silkgrid.solve.eta import GapTrend
 from silkgrid.web.runner import run_in_child
-from silkgrid.workflows import RunSpec
+from silkgrid.workflows import PathwayRunSpec, RunSpec
 
-__all__ = ["Registry", "ResultEntry", "Job", "JobQueue", "FINAL"]
+__all__ = ["Registry", "ResultEntry", "PathwayEntry", "Job", "JobQueue", "FINAL"]
 
 _log = logging.getLogger(__name__)
 
@@ -65,15 +65,33 @@ class ResultEntry:
         return result.scenario, scenario_note(result)
 
 
+@dataclass
+class PathwayEntry:
+    """A pathway directory (``pathway.json``); each solved ``period-YYYY`` is also a result entry."""
+
+    id: str
+    path: Path
+    label: str
+    origin: str
+    summary: dict
+    period_ids: dict[int, str]
+    """``{period: result id}`` of the periods registered as results."""
+    page: str = field(default="", repr=False)
+    """Rendered HTML of the pathway page, filled once (:mod:`silkgrid.web.pathway_views`)."""
+    render_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+
 class Registry:
-    """Result directories known to the server, by id (``r1``, ``r2``, ...)."""
+    """Result directories known to the server, by id (``r1``, ``r2``, ...); pathways ``p1``, ``p2``, ..."""
 
     def __init__(self, on_add=None) -> None:
         """``on_add(entry)`` is called after each :meth:`add` (the dashboard renders the new result's
         page in the background, so that its first view is fast)."""
         self._lock = threading.Lock()
         self._items: dict[str, ResultEntry] = {}
+        self._pathways: dict[str, PathwayEntry] = {}
         self._ids = itertools.count(1)
+        self._pathway_ids = itertools.count(1)
         self.on_add = on_add
 
     def add(self, path: Path, *, label: str | None = None, origin: str = "given") -> ResultEntry:
@@ -92,6 +110,41 @@ class Registry:
         with self._lock:
             return self._items.get(rid)
 
+    def add_pathway(self, path: Path, *, label: str | None = None, origin: str = "given") -> PathwayEntry:
+        """Register a pathway directory and each of its solved periods (``period-YYYY`` with a
+        ``summary.json``) as a result labelled ``<label> YYYY``, so result view, downloads and
+        compare work on it.  Raises :class:`SilkGridError` for a directory without ``pathway.json``."""
+        path = Path(path).resolve()
+        try:
+            summary = json.loads((path / "pathway.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise SilkGridError(f"'{path}' is not a readable SilkGrid pathway directory (pathway.json: {exc})") from None
+        if not isinstance(summary, dict):
+            raise SilkGridError(f"'{path / 'pathway.json'}' is not a JSON object")
+        label = label or path.name
+        periods = {}
+        for year in summary.get("periods") or []:
+            pdir = path / f"period-{int(year)}"
+            if (pdir / "summary.json").is_file():
+                periods[int(year)] = self.add(pdir, label=f"{label} {int(year)}", origin="pathway").id
+        with self._lock:
+            pid = f"p{next(self._pathway_ids)}"
+            entry = PathwayEntry(pid, path, label, origin, summary, periods)
+            self._pathways[pid] = entry
+        return entry
+
+    def get_pathway(self, pid: str) -> PathwayEntry | None:
+        with self._lock:
+            return self._pathways.get(pid)
+
+    def pathways(self) -> list[PathwayEntry]:
+        with self._lock:
+            return list(self._pathways.values())
+
+    def add_any(self, path: Path, **kw) -> ResultEntry | PathwayEntry:
+        """:meth:`add_pathway` for a directory with ``pathway.json``, else :meth:`add`."""
+        return self.add_pathway(path, **kw) if (Path(path) / "pathway.json").is_file() else self.add(path, **kw)
+
     def all(self) -> list[ResultEntry]:
         with self._lock:
             return list(self._items.values())
@@ -105,6 +158,10 @@ class Job:
     scenario: Any = field(repr=False, default=None)
     spec: dict = field(repr=False, default_factory=dict)
     """The scenario dict that was validated (written to ``web_run.json`` for reproducibility)."""
+    kind: str = "scenario"
+    """"scenario" or "pathway" (then ``pathway`` is a packaged name or a pathway dict)."""
+    pathway: Any = field(repr=False, default=None)
+    pathway_id: str | None = None
     state: str = "queued"
     """queued | running | done | failed | cancelled | timed_out | interrupted (see :data:`FINAL`)."""
     verdict: str = ""
@@ -139,7 +196,7 @@ class Job:
 
     def record(self) -> dict:
         """The persistent fields (``jobs.json``)."""
-        return {"id": self.id, "label": self.label, "knobs": self.knobs, "state": self.state,
+        return {"id": self.id, "kind": self.kind, "label": self.label, "knobs": self.knobs, "state": self.state,
                 "stage": self.stage, "verdict": self.verdict, "error": self.error,
                 "result_dir": self.result_dir, "time_limit_s": self.time_limit_s,
                 "iteration": self.iteration, "gap": self.gap, "lower_bound": self.lower_bound,
@@ -147,7 +204,8 @@ class Job:
                 "started": self.started, "finished": self.finished}
 
     def as_json(self) -> dict:
-        return {**self.record(), "result_id": self.result_id, "elapsed_s": self.elapsed_s,
+        return {**self.record(), "result_id": self.result_id, "pathway_id": self.pathway_id,
+                "elapsed_s": self.elapsed_s,
                 "cancelling": self.cancel_requested and self.state not in FINAL}
 
 
@@ -194,8 +252,10 @@ class JobQueue:
 
     # ------------------------------------------------------------------ public API
     def submit(self, scenario, knobs: dict, label: str, spec: dict | None = None, *,
-               time_limit_s: float | None = None) -> Job:
-        """Queue a run; ``time_limit_s`` (s) may only lower the server's limit."""
+               time_limit_s: float | None = None, pathway=None) -> Job:
+        """Queue a run; ``time_limit_s`` (s) may only lower the server's limit.  With ``pathway`` (a
+        packaged pathway name or a validated pathway dict; ``scenario`` None) the run is a pathway
+        (:func:`silkgrid.workflows.run_pathway`; ``knobs`` may give ``resolution`` and ``foresight``)."""
         if time_limit_s is not None and not time_limit_s > 0:
             raise SilkGridError(f"time_limit_s {time_limit_s}: give a positive number of seconds")
         limit = self.time_limit_s if time_limit_s is None else min(float(time_limit_s), self.time_limit_s)
@@ -206,7 +266,8 @@ class JobQueue:
             if len(self._jobs) >= self.max_jobs:  # forget the oldest finished jobs
                 for jid in [j.id for j in self._jobs.values() if j.state in FINAL][:50]:
                     self._jobs.pop(jid)
-            job = Job(f"j{next(self._ids)}", knobs, label, scenario, spec or {}, time_limit_s=limit)
+            job = Job(f"j{next(self._ids)}", knobs, label, scenario, spec or {}, time_limit_s=limit,
+                      kind="scenario" if pathway is None else "pathway", pathway=pathway)
             self._jobs[job.id] = job
         self._save()
         self._queue.put(job)
@@ -270,7 +331,8 @@ class JobQueue:
         except (OSError, ValueError, KeyError, TypeError) as exc:
             _log.warning("ignoring unreadable %s: %s", self.store, exc)
             return
-        names = set(Job.__dataclass_fields__) - {"scenario", "spec", "result_id", "cancel_requested"}
+        names = set(Job.__dataclass_fields__) - {"scenario", "spec", "result_id", "pathway", "pathway_id",
+                                                 "cancel_requested"}
         for rec in records:
             try:
                 job = Job(**{k: v for k, v in rec.items() if k in names})
@@ -282,9 +344,7 @@ class JobQueue:
                 job.finished = job.finished or time.time()
             elif job.state == "done" and job.result_dir and Path(job.result_dir).name == job.result_dir:
                 try:
-                    entry = self.registry.add(self.runs_dir / job.result_dir, label=f"{job.id}: {job.label}",
-                                              origin="run")
-                    job.result_id = entry.id
+                    self._register(job, self.runs_dir / job.result_dir)
                 except SilkGridError:
                     job.error = f"its results directory '{job.result_dir}' is gone"
             self._jobs[job.id] = job
@@ -315,14 +375,25 @@ class JobQueue:
                 job.scenario = None
                 self._save()
 
+    def _register(self, job: Job, directory: Path) -> None:
+        """Add a finished run's directory to the registry (a pathway with its periods)."""
+        entry = self.registry.add_any(directory, label=f"{job.id}: {job.label}", origin="run")
+        if isinstance(entry, PathwayEntry):
+            job.pathway_id = entry.id
+        else:
+            job.result_id = entry.id
+
     def _run(self, job: Job) -> None:
         """One run in a child process; follows its messages until it ends, is cancelled or times out."""
         out = self.runs_dir / f"{job.id}-{_SLUG.sub('_', job.label)[:60]}"
-        # web_run.json goes into the staged directory: the result appears complete or not at all
-        record = json.dumps({"knobs": job.knobs, "scenario": job.spec, "time_limit_s": job.time_limit_s},
-                            indent=1, default=str) + "\n"
-        spec = RunSpec(scenario=job.spec, out=str(out), solver={"time_limit_s": job.time_limit_s},
-                       extra_files={"web_run.json": record})
+        if job.kind == "pathway":
+            spec = PathwayRunSpec(pathway=job.pathway, out=str(out), resolution=job.knobs.get("resolution"),
+                                  foresight=job.knobs.get("foresight"), solver={"time_limit_s": job.time_limit_s})
+        else:  # web_run.json goes into the staged directory: the result appears complete or not at all
+            record = json.dumps({"knobs": job.knobs, "scenario": job.spec, "time_limit_s": job.time_limit_s},
+                                indent=1, default=str) + "\n"
+            spec = RunSpec(scenario=job.spec, out=str(out), solver={"time_limit_s": job.time_limit_s},
+                           extra_files={"web_run.json": record})
         max_bytes = int(self.memory_gib * 2**30) if self.memory_gib else None
         recv, send = _CTX.Pipe(duplex=False)
         proc = _CTX.Process(target=run_in_child, args=(spec, job.scenario, send, max_bytes, os.getpid()),
@@ -375,8 +446,8 @@ class JobQueue:
         if not payload["accepted"]:
             self._finish(job, "timed_out" if payload["time_limited"] else "failed", job.verdict)
             return
-        entry = self.registry.add(Path(payload["directory"]), label=f"{job.id}: {job.label}", origin="run")
-        job.result_id, job.result_dir = entry.id, Path(payload["directory"]).name
+        self._register(job, Path(payload["directory"]))
+        job.result_dir = Path(payload["directory"]).name
         self._finish(job, "done")
 
     @staticmethod

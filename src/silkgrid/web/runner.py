@@ -1,4 +1,5 @@
-"""The child-process side of a ``silkgrid serve`` run: one :func:`silkgrid.workflows.run` call.
+"""The child-process side of a ``silkgrid serve`` run: one :func:`silkgrid.workflows.run` call (or
+:func:`silkgrid.workflows.run_pathway` for a pathway).
 
 :func:`run_in_child` is the target of the process :class:`~silkgrid.web.jobs.JobQueue` starts
 for each run.  It caps the process's address space (``RLIMIT_AS``, bytes), runs the workflow
@@ -24,7 +25,7 @@ import sys
 import traceback
 
 from silkgrid.core.errors import ScenarioError, SilkGridError
-from silkgrid.workflows import RunSpec, plan_verdict
+from silkgrid.workflows import PathwayRunSpec, RunSpec, plan_verdict, run_pathway
 from silkgrid.workflows import run as run_workflow
 
 __all__ = ["limit_memory", "run_in_child", "watch_server"]
@@ -96,9 +97,11 @@ def _iteration(it: dict) -> dict:
             "target_gap": num("target_gap"), "lower_eur": num("lower", 1e6), "upper_eur": num("upper", 1e6)}
 
 
-def run_in_child(spec: RunSpec, scenario, conn, max_bytes: int | None, server_pid: int | None = None) -> None:
-    """Run ``spec`` on the pre-validated ``scenario`` and report on ``conn`` (see the module doc);
-    with ``server_pid`` the run ends when that process is gone (:func:`watch_server`)."""
+def run_in_child(spec: RunSpec | PathwayRunSpec, scenario, conn, max_bytes: int | None,
+                 server_pid: int | None = None) -> None:
+    """Run ``spec`` on the pre-validated ``scenario`` (a :class:`PathwayRunSpec`: the pathway through
+    :func:`silkgrid.workflows.run_pathway`, accepted when optimal) and report on ``conn`` (see the
+    module doc); with ``server_pid`` the run ends when that process is gone (:func:`watch_server`)."""
     if server_pid is not None:
         watch_server(server_pid)
     try:  # a solve takes every core it can: below the server and the browser, so that pages stay fast
@@ -114,10 +117,15 @@ def run_in_child(spec: RunSpec, scenario, conn, max_bytes: int | None, server_pi
 
     try:
         limit_memory(max_bytes)
-        outcome = run_workflow(
-            spec, scenario=scenario, progress=lambda stage: send("stage", stage),
-            on_iteration=lambda it: send("iteration", _iteration(it)))
-        accepted, verdict = plan_verdict(outcome.result)
+        if isinstance(spec, PathwayRunSpec):
+            outcome = run_pathway(spec, progress=lambda stage: send("stage", stage))
+            accepted = outcome.result.optimal
+            verdict = "optimal" if accepted else f"{outcome.result.status}: {outcome.result.message}"
+        else:
+            outcome = run_workflow(
+                spec, scenario=scenario, progress=lambda stage: send("stage", stage),
+                on_iteration=lambda it: send("iteration", _iteration(it)))
+            accepted, verdict = plan_verdict(outcome.result)
         status = str(getattr(outcome.result, "status", ""))
         send("done", {"directory": str(outcome.directory) if outcome.directory else "",
                       "accepted": accepted, "verdict": verdict,

@@ -18,6 +18,7 @@ import yaml
 
 from silkgrid.core.errors import ScenarioError
 from silkgrid.scenario.loader import BUILT_DATASETS, available_datasets, load_scenario
+from silkgrid.scenario.pathway import is_pathway, load_pathway
 
 __all__ = ["MAX_YAML_BYTES", "UPLOAD", "parse_upload", "load_upload"]
 
@@ -113,7 +114,9 @@ def parse_upload(text) -> dict:
 
 def load_upload(body: bytes):
     """(validated Scenario, scenario dict, label, time limit in s or None) of an upload request body,
-    JSON ``{"yaml": text, "label": ..., "time_limit_s": ...}``; raises :class:`ScenarioError`."""
+    JSON ``{"yaml": text, "label": ..., "time_limit_s": ...}``; raises :class:`ScenarioError`.  A text
+    with a ``pathway:`` section is validated as a pathway (every period loads) and comes back with
+    Scenario None and the pathway dict."""
     try:
         payload = json.loads(body)
     except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, or nested beyond the recursion limit
@@ -134,6 +137,10 @@ def load_upload(body: bytes):
         raise _refuse("the label must be printable text of at most 60 characters", "label",
                       "e.g. \"my scenario\"")
     raw = parse_upload(payload.get("yaml"))
+    if is_pathway(raw):
+        _check_extends((raw.get("scenario") or {}).get("extends") if isinstance(raw.get("scenario"), dict) else None)
+        load_pathway(copy.deepcopy(raw))  # the CLI's messages (the pathway is named '<dict>')
+        return None, raw, label, limit
     with tempfile.TemporaryDirectory(prefix="silkgrid-upload-") as empty:  # nothing relative resolves
         try:
             sc = load_scenario(copy.deepcopy(raw), base_dir=empty)

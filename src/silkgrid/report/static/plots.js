@@ -101,7 +101,13 @@
     const view = window.innerHeight;
     const i = queue.findIndex((d) => { const r = d.getBoundingClientRect(); return r.bottom > 0 && r.top < view; });
     const div = queue.splice(i < 0 ? 0 : i, 1)[0];
-    Promise.resolve(drawOne(div)).catch(() => {}).then(() => setTimeout(drain, 0));
+    // a chart that fails (even synchronously, inside Plotly) must not stop the charts after it
+    new Promise((resolve) => resolve(drawOne(div))).catch((e) => {
+      const p = document.createElement("p");
+      p.className = "warn";
+      p.textContent = "This chart could not be drawn: " + String(e && e.message ? e.message : e);
+      div.replaceChildren(p);
+    }).then(() => setTimeout(drain, 0));
   }
 
   function render(root) {

@@ -116,8 +116,9 @@ function jobItem(job) {
   if (job.state === "done") {
     const plan = job.verdict && job.verdict !== "optimal" ? ` (${job.verdict})` : "";
     li.appendChild(document.createTextNode(`done${plan} → `));
-    const a = el("a", job.result_id);
-    a.href = "/results/" + encodeURIComponent(job.result_id);
+    const pathway = job.pathway_id != null;
+    const a = el("a", pathway ? job.pathway_id : job.result_id);
+    a.href = (pathway ? "/pathways/" : "/results/") + encodeURIComponent(pathway ? job.pathway_id : job.result_id);
     li.appendChild(a);
   } else if (!isActive(job)) {  // failed, cancelled, timed_out, interrupted
     li.appendChild(document.createTextNode(job.state.replace("_", " ") + (job.error ? ": " + job.error : "")));
@@ -214,6 +215,17 @@ function initUpload() {
     if (!file) { err.textContent = "Choose a scenario YAML file first."; err.hidden = false; return; }
     const label = file.name.replace(/\.ya?ml$/i, "").slice(0, 60) || "upload";
     await submitRun({yaml: await file.text(), label}, "/api/runs/upload");
+  });
+  const pw = document.getElementById("pathway-form");
+  if (!pw) return;
+  pw.addEventListener("submit", async (ev) => {  // a packaged pathway: run_pathway in the queue
+    ev.preventDefault();
+    err.hidden = true;
+    const f = new FormData(pw);
+    const body = {pathway: String(f.get("pathway")), foresight: String(f.get("foresight"))};
+    const res = String(f.get("resolution") ?? "").trim();
+    if (res) body.resolution = res;
+    await submitRun(body, "/api/runs/pathway");
   });
 }
 
