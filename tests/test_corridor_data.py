@@ -397,8 +397,8 @@ def test_years_and_options() -> None:
     assert "black_sea_hvdc" not in {ln["id"] for ln in early["links"]}  # target 2032, respected by default
     every = build.build_corridor_scenario(2030, profiles=stand_in_profiles(2030), respect_earliest_year=False)
     assert "black_sea_hvdc" in {ln["id"] for ln in every["links"]}
-    for bad in (2029, 2051, 2035.5):
-        with pytest.raises(build.CorridorDataError, match="from 2030 to 2050"):
+    for bad in (2029, 2061, 2035.5):
+        with pytest.raises(build.CorridorDataError, match="from 2030 to 2060"):
             build.build_corridor_scenario(bad, profiles=prof)
 
 

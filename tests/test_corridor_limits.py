@@ -224,8 +224,8 @@ def test_loader_accepts_any_year_and_the_finance_options(monkeypatch) -> None:
 
 def test_loader_reports_a_bad_year_with_the_range() -> None:
     with pytest.raises(silkgrid.ScenarioError) as err:
-        loader._built_dataset("corridor-2060", "x")
-    assert "from 2030 to 2050" in str(err.value)
+        loader._built_dataset("corridor-2061", "x")
+    assert "from 2030 to 2060" in str(err.value)
 
 
 # ----------------------------------------------------------------------------------------

@@ -132,8 +132,8 @@ def test_prices_are_per_year_of_their_period():
 def test_pathway_directory(tmp_path):
     res = silkgrid.solve_pathway(pathway(base()))
     out = res.to_dir(tmp_path / "pw")
-    assert sorted(p.name for p in out.iterdir()) == ["capacity_by_period.parquet", "pathway.json", "period-2030",
-                                                     "period-2040", "vintages.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == ["capacity_by_period.parquet", "fleet_by_period.parquet",
+                                                     "pathway.json", "period-2030", "period-2040", "vintages.parquet"]
     back = silkgrid.Result.from_dir(out / "period-2040")
     assert back.tables["generators"].set_index("id").loc["new", "new_mw"] == pytest.approx(100.0, rel=REL)
 

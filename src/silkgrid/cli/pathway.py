@@ -76,12 +76,16 @@ def print_pathway(result: PathwayResult, console: Console) -> None:
     if not result.optimal:
         return
     t = Table(title="By period (yearly figures of each period)", box=box.SIMPLE_HEAD, title_justify="left")
-    for c in ("period", "weight", "system cost", "emissions", "built: generation + storage", "links"):
+    caps = any(row.get("co2_caps") for row in s["by_period"])
+    for c in ("period", "weight", "system cost", "emissions", "built: generation + storage", "links",
+              *(("CO2 price of the caps",) if caps else ())):
         t.add_column(c, justify="right")
     for row in s["by_period"]:
+        price = "; ".join(f"{c['country']} {c['shadow_price_eur_per_t']:,.0f} EUR/t" for c in row.get("co2_caps") or []
+                          if c.get("shadow_price_eur_per_t") is not None)
         t.add_row(str(row["period"]), f"{row['weight']:.2f}", fmt_eur_per_yr(row["total_cost_eur_per_yr"]),
                   fmt_emissions(row["emissions_t"]), f"{fmt_mw(row['new_capacity_built_mw'])} MW",
-                  f"{fmt_mw(row['new_link_capacity_built_mw'])} MW")
+                  f"{fmt_mw(row['new_link_capacity_built_mw'])} MW", *((price or "-",) if caps else ()))
     console.print(t)
     v = result.vintages
     links = v[(v["kind"] == "link") & (v["built_mw"] > 0)]

@@ -66,7 +66,7 @@ def robustness(
     out: Annotated[Path, typer.Option(
         "--out", "-o", help="Directory for robustness.csv, robustness.json and cases/<case>/ (one result each).",
         show_default=False)],
-    year: Annotated[int, typer.Option(help="Model year of the corridor data set (2030-2050).")] = 2035,
+    year: Annotated[int, typer.Option(help="Model year of the corridor data set (2030-2060).")] = 2035,
     weather_years: Annotated[str, typer.Option("--weather-years", help="Synthetic weather years (seeds).")] = "1,2,3",
     finance: Annotated[str, typer.Option(help="Cost-of-capital / capex cases of the data set.")] = "low,central,high",
     resolution: Annotated[str, typer.Option(

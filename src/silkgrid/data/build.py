@@ -1,4 +1,4 @@
-"""Turn the sourced corridor tables into a scenario for any year 2030..2050.
+"""Turn the sourced corridor tables into a scenario for any year 2030..2060.
 
 The tables live in ``src/silkgrid/data/corridor/`` (see ``docs/data.md``); every number in
 them names a source (:mod:`silkgrid.data.provenance`).  This module only *combines* them:
@@ -232,8 +232,8 @@ def build_corridor_scenario(year: int = 2030, weather_year: int = 1, resolution:
                             harmonise_currency: bool = True, name: str | None = None,
                             finance: str = "central", grant_share: float | None = None, build_limits: bool = True,
                             dataset: str | Path = "corridor") -> dict[str, Any]:
-    """Scenario dict of the corridor for ``year`` (any year 2030..2050; technology data linear
-    between 2030, 2040 and 2050).
+    """Scenario dict of the corridor for ``year`` (any year 2030..2060; technology data linear
+    between 2030, 2040 and 2050, held at 2050 after it).
 
     Parameters
     ----------

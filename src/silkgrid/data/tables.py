@@ -18,8 +18,10 @@ from silkgrid.data.provenance import dataset_dir, load_tables
 
 #: Years with technology data (the data points; years in between are interpolated linearly).
 YEARS = (2030, 2040, 2050)
-#: First and last scenario year the builder accepts.
-YEAR_RANGE = (YEARS[0], YEARS[-1])
+#: First and last scenario year the builder accepts.  After the last data point (2050) technology
+#: values are held at it (assumption: the technology data project no further; pathways to
+#: Kazakhstan's neutrality year 2060 need the years up to it).
+YEAR_RANGE = (YEARS[0], 2060)
 
 
 class CorridorDataError(SilkGridError, ValueError):
@@ -60,7 +62,8 @@ def _check_year(year: int) -> int:
     lo, hi = YEAR_RANGE
     if isinstance(year, bool) or not isinstance(year, (int, float)) or int(year) != year or not lo <= year <= hi:
         raise CorridorDataError(f"year {year!r} is outside the technology data; choose a whole year from {lo} to "
-                                f"{hi} (data points {', '.join(map(str, YEARS))}, linear in between)")
+                                f"{hi} (data points {', '.join(map(str, YEARS))}, linear in between, held at {YEARS[-1]} after "
+                                "it)")
     return int(year)
 
 
@@ -73,7 +76,7 @@ def technology_values(year: int = 2030, dataset: str | Path = "corridor", *,
     ``technologies.csv``.  Between the data years (:data:`YEARS`) every value is linear in the
     year, after each row is brought to the base currency year (2035 = the mean of 2030 and 2040).
     """
-    year = _check_year(year)
+    year = min(_check_year(year), YEARS[-1])  # held at the last data point after it
     money = _Money(parameters(dataset), harmonise_currency)
     df = _tables(dataset)["technologies"]
     lower = max(y for y in YEARS if y <= year)

@@ -15,7 +15,9 @@ of ``p``'s scenario) in every period it is alive:
     cost(B[e, p]) = sum over q alive of W_q * cost_new(e, p)
 
 This is PyPSA's multi-investment-period objective ("type II": annuities while alive, inside the
-horizon; nothing after it).  The bounds of ``C[e, q]`` (the period's minimum and maximum new
+horizon; nothing after it); a :class:`~silkgrid.model.vintage_costs.Horizon` with
+``end_of_horizon="salvage"`` charges the investment in the build year less its straight-line value
+left at the horizon's end instead (:mod:`silkgrid.model.vintage_costs`).  The bounds of ``C[e, q]`` (the period's minimum and maximum new
 capacity, e.g. a land potential) hold on the capacity alive in ``q``; build-rate limits of a period
 apply to it through its own ``build_limits`` rows.  Existing capacity and its retirements are each
 period's own (its scenario's existing fleet), so nothing is counted twice.
@@ -30,11 +32,16 @@ import numpy as np
 import pandas as pd
 
 from silkgrid.core.errors import ScenarioError
+from silkgrid.core.units import MW
 from silkgrid.model.build import BuiltModel, build_model
 from silkgrid.model.lp import LinearProgram
+from silkgrid.model.vintage_costs import Horizon, capex_share, vintage_pv
 from silkgrid.scenario.schema import Scenario
 
-__all__ = ["PathwayModel", "build_pathway", "CAPACITY_BLOCKS", "lifetimes"]
+__all__ = ["PathwayModel", "build_pathway", "CAPACITY_BLOCKS", "lifetimes", "VINTAGE_COLUMNS"]
+
+VINTAGE_COLUMNS = ["kind", "id", "build_period", "build_year", "lifetime_years", "column", "cost_per_yr",
+                   "capex_per_yr", "capex_years", "capex_rate", "pv_cost", "last_period", "inherited"]
 
 #: New-capacity blocks of a period LP: (block, kind of element, ids attribute of the arrays).
 CAPACITY_BLOCKS = (("gen_new", "generator", "gen_ids"), ("link_new", "link", "link_ids"),
@@ -56,9 +63,15 @@ class PathwayModel:
     vintages: pd.DataFrame
     """One row per vintage column: kind, id, build_period (the period that decides it), build_year
     (the year it is built: the period's, or the element's ``build_year``), lifetime_years, column,
-    cost_per_yr (MEUR/GW/yr of the build period), last_period (the last period it is alive in),
-    inherited (fixed: built before the periods of this LP)."""
+    cost_per_yr (MEUR/GW/yr of the build period), capex_per_yr (its annuity part), capex_years and
+    capex_rate (the lifetime and rate of that annuity), pv_cost (what the LP charges per GW: present
+    MEUR), last_period (the last period it is alive in), inherited (fixed: built before the periods
+    of this LP)."""
+    horizon: Horizon
     build_seconds: float
+    rate_rows: pd.DataFrame | None = None
+    """One row per (build-rate limit, period): id, period, row (of :attr:`lp`), max_mw (rate x years),
+    columns (the vintage columns it sums)."""
 
 
 def lifetimes(sc: Scenario) -> dict[str, dict[str, tuple[float, int | None]]]:
@@ -76,7 +89,7 @@ def lifetimes(sc: Scenario) -> dict[str, dict[str, tuple[float, int | None]]]:
 
 def build_pathway(scenarios: list[Scenario], periods: list[int], weights: np.ndarray,
                   inherited: pd.DataFrame | None = None, *, blocks: list[BuiltModel] | None = None,
-                  lps: list[LinearProgram] | None = None) -> PathwayModel:
+                  lps: list[LinearProgram] | None = None, horizon: Horizon | None = None) -> PathwayModel:
     """The LP of ``scenarios`` (one per period of ``periods``, increasing years) with foresight over
     all of them, each period's costs weighted by ``weights``.
 
@@ -90,6 +103,9 @@ def build_pathway(scenarios: list[Scenario], periods: list[int], weights: np.nda
     Raises :class:`ScenarioError` where an element that can be built in one period is missing, or
     cannot hold capacity, in a later period its vintage would live in."""
     t0 = time.perf_counter()
+    gaps = [b - a for a, b in zip(periods, periods[1:])]
+    horizon = horizon or Horizon(list(periods), np.asarray(weights, float), gaps + [gaps[-1] if gaps else 1],
+                                 int(periods[0]), 0.0)
     lp = LinearProgram()
     blocks = list(blocks) if blocks is not None else [build_model(sc) for sc in scenarios]
     offsets, t0_tag = [], 0
@@ -101,11 +117,42 @@ def build_pathway(scenarios: list[Scenario], periods: list[int], weights: np.nda
     rows: list[dict] = []
     for block, kind, ids_attr in CAPACITY_BLOCKS:
         old = inherited[inherited["kind"] == kind] if inherited is not None and len(inherited) else None
-        _vintages(lp, scenarios, periods, weights, blocks, offsets, block, kind, ids_attr, starts, rows, old)
-    vint = pd.DataFrame(rows, columns=["kind", "id", "build_period", "build_year", "lifetime_years", "column",
-                                       "cost_per_yr", "last_period", "inherited"])
+        _vintages(lp, scenarios, periods, horizon, blocks, offsets, block, kind, ids_attr, starts, rows, old)
+    vint = pd.DataFrame(rows, columns=VINTAGE_COLUMNS)
+    rate_rows = _build_rates(lp, scenarios, horizon, vint)
     return PathwayModel(lp=lp, periods=list(periods), weights=np.asarray(weights, float), blocks=blocks,
-                        offsets=offsets, vintages=vint, build_seconds=time.perf_counter() - t0)
+                        offsets=offsets, vintages=vint, horizon=horizon, build_seconds=time.perf_counter() - t0,
+                        rate_rows=rate_rows)
+
+
+def _technologies(sc: Scenario, kind: str) -> dict[str, str]:
+    """Technology of every element of ``kind`` (links have none)."""
+    if kind == "generator":
+        return {g.id: g.technology for g in sc.generators}
+    return {} if kind == "link" else {s.id: s.technology for s in sc.storage}
+
+
+def _build_rates(lp: LinearProgram, scenarios: list[Scenario], horizon: Horizon, vint: pd.DataFrame) -> pd.DataFrame:
+    """One row per (build-rate limit, period): the generator and storage-power vintages that the
+    period builds of the limit's technologies at its nodes, at most max_mw_per_yr x the period's
+    years (GW in the LP).  Inherited vintages were built before and are not counted again."""
+    out = []
+    for rate in horizon.build_rates:
+        for k, (year, sc) in enumerate(zip(horizon.periods, scenarios)):
+            nodes = set(rate.nodes) if rate.nodes else {n.id for n in sc.nodes if n.country == rate.country}
+            techs = set(rate.technologies)
+            covered = ({g.id for g in sc.generators if g.node in nodes and g.technology in techs},
+                       {s.id for s in sc.storage if s.node in nodes and s.technology in techs})
+            sel = (vint["build_period"] == year) & ~vint["inherited"].astype(bool) & (
+                ((vint["kind"] == "generator") & vint["id"].isin(covered[0]))
+                | ((vint["kind"] == "storage_power") & vint["id"].isin(covered[1])))
+            cap_mw = float(rate.max_mw_per_yr) * float(horizon.years[k])
+            row = int(lp.add_constraints(f"build_rate:{rate.id}:{year}", 1, upper=cap_mw * MW)[0])
+            cols = vint.loc[sel, "column"].to_numpy(dtype=np.int64)
+            if cols.size:
+                lp.add_terms(np.full(cols.size, row), cols, np.ones(cols.size))
+            out.append({"id": rate.id, "period": year, "row": row, "max_mw": cap_mw, "columns": cols})
+    return pd.DataFrame(out, columns=["id", "period", "row", "max_mw", "columns"])
 
 
 def _zero_cost(cost: list[np.ndarray], starts: np.ndarray, col: int) -> None:
@@ -123,7 +170,7 @@ def _check_alive(kind: str, eid: str, built_in: int, later: int, life: float, j,
             "period it may live in, with a maximum at least what may be built before.")
 
 
-def _vintages(lp: LinearProgram, scenarios, periods, weights, blocks, offsets, block: str, kind: str,
+def _vintages(lp: LinearProgram, scenarios, periods, horizon: Horizon, blocks, offsets, block: str, kind: str,
               ids_attr: str, starts: np.ndarray, rows: list[dict], inherited: pd.DataFrame | None) -> None:
     """Vintage columns and linking rows of one capacity block (see the module doc)."""
     P = len(periods)
@@ -135,25 +182,28 @@ def _vintages(lp: LinearProgram, scenarios, periods, weights, blocks, offsets, b
     unit_cost = [b.lp._cat(b.lp.col_cost)[loc] for b, loc in zip(blocks, local)]
     life = [lifetimes(sc)[kind] for sc in scenarios]
     alive_in: dict[tuple[str, int], list[int]] = {}  # (id, q) -> vintage columns alive in q
+    new: list[dict] = []
+    last_build = horizon.last_build_year
+    techs = [_technologies(sc, kind) for sc in scenarios]
     for v in (inherited.itertuples() if inherited is not None else ()):
         alive = [q for q in range(P) if v.build_year <= periods[q] < v.build_year + v.lifetime_years]
         if not alive or not v.built > 0:
             continue
         for q in alive:
             _check_alive(kind, v.id, v.build_period, periods[q], v.lifetime_years, pos[q].get(v.id), hi[q])
-        col = int(lp.add_variables(f"vintage:{block}:{v.id}:{v.build_period}", 1, lower=v.built, upper=v.built,
-                                   cost=v.cost_per_yr * float(sum(weights[q] for q in alive)))[0])
-        rows.append({"kind": kind, "id": v.id, "build_period": v.build_period, "build_year": v.build_year,
-                     "lifetime_years": v.lifetime_years, "column": col, "cost_per_yr": v.cost_per_yr,
-                     "last_period": periods[alive[-1]], "inherited": True})
-        for q in alive:
-            alive_in.setdefault((v.id, q), []).append(col)
+        new.append({"kind": kind, "id": v.id, "build_period": v.build_period, "build_year": v.build_year,
+                    "lifetime_years": v.lifetime_years, "cost_per_yr": v.cost_per_yr, "capex_per_yr": v.capex_per_yr,
+                    "capex_years": v.capex_years, "capex_rate": v.capex_rate, "last_period": periods[alive[-1]],
+                    "inherited": True, "built": v.built, "alive": alive})
     for p in range(P):
+        share = capex_share(scenarios[p], kind)
         for i, eid in enumerate(ids[p]):
             if not hi[p][i] > 0:  # not extendable in p: nothing can be built then
                 continue
             L, by = life[p].get(eid, (25.0, None))
             year = periods[p] if by is None else by
+            if year > last_build.get(eid, last_build.get(techs[p].get(eid), year)):
+                continue  # outside its build window: earlier vintages live on, no new one
             alive = [q for q in range(P) if year <= periods[q] < year + L]
             if by is None:
                 alive = [q for q in alive if q >= p]
@@ -162,12 +212,23 @@ def _vintages(lp: LinearProgram, scenarios, periods, weights, blocks, offsets, b
             for q in alive:
                 _check_alive(kind, eid, periods[p], periods[q], L, pos[q].get(eid), hi[q])
             c = float(unit_cost[p][i])
-            col = int(lp.add_variables(f"vintage:{block}:{eid}:{periods[p]}", 1,
-                                       cost=c * float(sum(weights[q] for q in alive)))[0])
-            rows.append({"kind": kind, "id": eid, "build_period": periods[p], "build_year": year, "lifetime_years": L,
-                         "column": col, "cost_per_yr": c, "last_period": periods[alive[-1]], "inherited": False})
-            for q in alive:
-                alive_in.setdefault((eid, q), []).append(col)
+            s, rate, years = share.get(eid, (1.0, scenarios[p].discount_rate, L))
+            new.append({"kind": kind, "id": eid, "build_period": periods[p], "build_year": year, "lifetime_years": L,
+                        "cost_per_yr": c, "capex_per_yr": s * c, "capex_years": years, "capex_rate": rate,
+                        "last_period": periods[alive[-1]], "inherited": False, "built": None, "alive": alive})
+    if new:
+        pv = vintage_pv(horizon, [r["build_year"] for r in new], [r["lifetime_years"] for r in new],
+                        [r["cost_per_yr"] for r in new], [r["capex_per_yr"] for r in new],
+                        [r["capex_years"] for r in new], [r["capex_rate"] for r in new])
+    for r, cost in zip(new, pv if new else ()):
+        fixed = r.pop("built")
+        alive = r.pop("alive")
+        name = f"vintage:{block}:{r['id']}:{r['build_period']}"
+        col = int(lp.add_variables(name, 1, cost=float(cost), **({} if fixed is None else
+                                                                 {"lower": fixed, "upper": fixed}))[0])
+        rows.append({**r, "column": col, "pv_cost": float(cost)})
+        for q in alive:
+            alive_in.setdefault((r["id"], q), []).append(col)
     for q in range(P):
         for i, eid in enumerate(ids[q]):
             if not hi[q][i] > 0:

@@ -117,7 +117,7 @@ def _built_dataset(ref: str | dict, label: str) -> tuple[str, dict] | None:
         raw = build_corridor_scenario(**kwargs)
     except (ValueError, KeyError) as exc:
         raise ScenarioError(f"data set '{name}' cannot be built with {kwargs}: {exc}", file=label,
-                            field="extends", fix="choose a year from 2030 to 2050, a weather_year >= 1, "
+                            field="extends", fix="choose a year from 2030 to 2060, a weather_year >= 1, "
                             "finance low, central or high and a grant_share from 0 to 1") from None
     return f"<data set {name}{''.join(f' {k}={v}' for k, v in kwargs.items())}>", raw
 

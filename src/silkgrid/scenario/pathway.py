@@ -12,6 +12,10 @@ A pathway file (YAML or dict) has three sections::
                                    # the discounted years; e.g. a PyPSA network's own weightings)
       foresight: perfect           # perfect (one LP), myopic (period by period) or limited
       view_periods: 2              # limited foresight: periods each step sees
+      end_of_horizon: annuity      # annuity (while alive inside the horizon) or salvage
+      build_rates:                 # what a period builds of a group, at most max_mw_per_yr x its years
+        - {id: kz_wind, country: KZ, technologies: [onwind], max_mw_per_yr: 1500}
+      last_build_year: {ocgt: 2040}  # build windows: no new vintage of it after 2040 (by technology or id)
     scenario: {...}                # the scenario every period starts from (as in a scenario file)
     overrides:                     # per period, merged over it (elements by id, as ``extends``)
       2040: {loads: [{id: L, demand_mw: 120}]}
@@ -39,8 +43,31 @@ from silkgrid.core.errors import ScenarioError
 from silkgrid.scenario.loader import load_scenario, merge_scenarios
 from silkgrid.scenario.schema import Scenario
 
-__all__ = ["PathwayOptions", "PathwaySpec", "load_pathway", "is_pathway", "is_pathway_source", "pathway_path",
+__all__ = ["BuildRate", "PathwayOptions", "PathwaySpec", "load_pathway", "is_pathway", "is_pathway_source", "pathway_path",
            "available_pathways", "period_weights"]
+
+
+class BuildRate(BaseModel):
+    """A pathway's build-rate limit: new capacity of a group of technologies in a country (or set of
+    nodes) built in one period at most ``max_mw_per_yr`` x the years the period stands for, MW."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    country: str | None = None
+    """Country whose nodes it covers (or give ``nodes``)."""
+    nodes: list[str] = Field(default_factory=list)
+    technologies: Annotated[list[str], Field(min_length=1)]
+    """Technology ids of the generators and storage (power) it covers."""
+    max_mw_per_yr: Annotated[float, Field(ge=0, allow_inf_nan=False)]
+    """Capacity that may be built per year, MW/yr."""
+    note: str = ""
+    """Where the number comes from."""
+
+    @model_validator(mode="after")
+    def _where(self) -> "BuildRate":
+        if (self.country is None) == (not self.nodes):
+            raise ValueError("give exactly one of 'country' and 'nodes'")
+        return self
 
 
 class PathwayOptions(BaseModel):
@@ -64,6 +91,15 @@ class PathwayOptions(BaseModel):
     ``limited``: each period decided with a view of ``view_periods`` periods (its own and the next)."""
     view_periods: Annotated[int, Field(ge=1)] | None = None
     """Periods a ``limited`` foresight step sees (its own included)."""
+    end_of_horizon: Literal["annuity", "salvage"] = "annuity"
+    """How a vintage that outlives the horizon is charged: ``annuity`` (its yearly cost in the periods
+    it is alive in, nothing after; PyPSA) or ``salvage`` (its investment in the build year less the
+    straight-line value left at the horizon's end; :mod:`silkgrid.model.vintage_costs`)."""
+    build_rates: list[BuildRate] = Field(default_factory=list)
+    """Build-rate limits: what each period builds of a group, at most MW/yr x its years."""
+    last_build_year: dict[str, int] = Field(default_factory=dict)
+    """Build windows: technology or element id -> the last year new capacity of it may be built;
+    vintages built up to then live on for their lifetime (e.g. ``{coal_new: 2030}``)."""
 
     @model_validator(mode="after")
     def _check(self) -> "PathwayOptions":
@@ -117,8 +153,12 @@ class PathwaySpec:
         the period represents (:func:`period_weights`), or the explicit ``weights``."""
         if self.options.weights is not None:
             return np.array(self.options.weights, dtype=float)
-        base = self.options.base_year if self.options.base_year is not None else self.periods[0]
-        return period_weights(self.periods, self.options.period_years(), self.discount_rate, base)
+        return period_weights(self.periods, self.options.period_years(), self.discount_rate, self.base_year)
+
+    @property
+    def base_year(self) -> int:
+        """Year present values are taken to."""
+        return int(self.options.base_year if self.options.base_year is not None else self.periods[0])
 
 
 def period_weights(periods: list[int], years: list[int], rate: float, base_year: int) -> np.ndarray:

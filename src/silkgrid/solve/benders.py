@@ -14,9 +14,13 @@ The master holds the linking variables ``z`` of a :class:`~silkgrid.solve.partit
    ``lower + LEVEL_FRACTION * (upper - lower)``, and no more than a growing fraction of
    ``|upper|`` below the upper bound (an LP).  Measured on the corridor, this takes the
    hourly year from a stalled 10 % gap to 0.1 % in about 24 iterations.  Until a feasible point
-   is known, the next point is the master's own answer; if the projection LP fails, the
-   master is solved within a trust region around the best point (the box doubles after a
-   step that achieved at least a tenth of the predicted decrease and halves otherwise).
+   is known, the next point is the master solved within a trust region around the point of
+   least penalised cost (the master's own answer when there is none); if the projection LP
+   fails, the master is solved within a trust region around the best point (the box doubles
+   after a step that achieved at least a tenth of the predicted decrease and halves otherwise).
+
+The master LPs hold ``z - origin`` (origin: ``z_start``), so that cut right-hand sides stay of
+the size of the windows' costs (see :class:`_Master`).
 
 Points are evaluated a little inside their bounds (a window's cost has a kink at a bound,
 where the duals can be any subgradient) except every third iteration.  It stops when
@@ -188,17 +192,25 @@ def _interior(lower: np.ndarray, upper: np.ndarray) -> tuple[np.ndarray, np.ndar
 class _Master:
     """The master LP, kept in one HiGHS instance (dual simplex re-solves after adding cuts)."""
 
-    def __init__(self, part: Partition, theta_lower: np.ndarray):
+    def __init__(self, part: Partition, theta_lower: np.ndarray, origin: np.ndarray | None = None):
         self.n_z, self.n_w = part.n_z, len(part.windows)
+        # the LPs hold y = z - origin: a cut's right-hand side Q_w - g_w (z_hat - origin) then stays
+        # of the size of a window's cost near the origin, instead of the difference of two numbers
+        # of size g_w z_hat (a budget of 10^4 GWh times a penalty slope of 10^3 MEUR/GWh: 10^7)
+        # that HiGHS's absolute 1e-7 tolerances cannot resolve (the master ended 'Unknown')
+        self.origin = np.zeros(self.n_z) if origin is None else np.asarray(origin, dtype=float).copy()
+        self.origin_cost = float(part.z_cost @ self.origin)
+        m = part.master_matrix
+        shift = m @ self.origin
+        row_lo, row_hi = part.master_row_lower - shift, part.master_row_upper - shift
+        y_lo, y_hi = part.z_lower - self.origin, part.z_upper - self.origin
         h = new_highs()
         h.setOptionValue("output_flag", False)
         h.setOptionValue("solver", "simplex")
-        m = part.master_matrix
         mat = sp.hstack([m, sp.csr_matrix((m.shape[0], self.n_w))]).tocsc()
         pass_arrays(h, mat, np.concatenate([part.z_cost, np.ones(self.n_w)]),
-                    np.concatenate([part.z_lower, theta_lower]),
-                    np.concatenate([part.z_upper, np.full(self.n_w, np.inf)]),
-                    part.master_row_lower, part.master_row_upper)
+                    np.concatenate([y_lo, theta_lower]),
+                    np.concatenate([y_hi, np.full(self.n_w, np.inf)]), row_lo, row_hi)
         self.h = h
         self.z_lower, self.z_upper = part.z_lower, part.z_upper
         self.n_master_rows = m.shape[0]  #: rows before the first cut
@@ -216,10 +228,10 @@ class _Master:
             sp.hstack([eye, sp.csr_matrix((n, nw)), -eye, eye]),
         ]).tocsc()
         pass_arrays(q, rows, np.zeros(nw + 3 * n),
-                    np.concatenate([part.z_lower, theta_lower, np.zeros(2 * n)]),
-                    np.concatenate([part.z_upper, np.full(nw + 2 * n, np.inf)]),
-                    np.concatenate([part.master_row_lower, [-np.inf], np.zeros(n)]),
-                    np.concatenate([part.master_row_upper, [np.inf], np.zeros(n)]))
+                    np.concatenate([y_lo, theta_lower, np.zeros(2 * n)]),
+                    np.concatenate([y_hi, np.full(nw + 2 * n, np.inf)]),
+                    np.concatenate([row_lo, [-np.inf], np.zeros(n)]),
+                    np.concatenate([row_hi, [np.inf], np.zeros(n)]))
         self.q = q
         self.level_row = m.shape[0]
 
@@ -233,7 +245,7 @@ class _Master:
             nz = g != 0
             index.append(np.concatenate([k[nz], [self.n_z + r.index]]))
             value.append(np.concatenate([-g[nz], [1.0]]))
-            lower.append(r.objective - float(g @ z_hat[k]))
+            lower.append(r.objective - float(g @ (z_hat[k] - self.origin[k])))
             starts.append(starts[-1] + index[-1].size)
         n = len(results)
         if n == 0:
@@ -251,27 +263,39 @@ class _Master:
         cols = np.arange(nw + n, nw + 3 * n, dtype=np.int32)
         self.q.changeColsCost(2 * n, cols, np.tile(1.0 / scale, 2))
         link = np.arange(self.level_row + 1, self.level_row + 1 + n, dtype=np.int32)
-        self.q.changeRowsBounds(n, link, centre, centre)
-        self.q.changeRowBounds(self.level_row, -np.inf, level)
-        self.q.run()
-        if self.q.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        self.q.changeRowsBounds(n, link, centre - self.origin, centre - self.origin)
+        self.q.changeRowBounds(self.level_row, -np.inf, level - self.origin_cost)
+        if _run_master(self.q) != highspy.HighsModelStatus.kOptimal:
             return None
-        return np.clip(np.asarray(self.q.getSolution().col_value[:self.n_z]), self.z_lower, self.z_upper)
+        y = np.asarray(self.q.getSolution().col_value[:self.n_z])
+        return np.clip(y + self.origin, self.z_lower, self.z_upper)
 
     def solve(self, box: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
         """Solve (within ``box`` = (lower, upper) on z, else the natural bounds): (z, theta, value, row duals)."""
         lo, hi = box if box is not None else (self.z_lower, self.z_upper)
         idx = np.arange(self.n_z, dtype=np.int32)
-        self.h.changeColsBounds(self.n_z, idx, lo, hi)
-        self.h.run()
-        status = self.h.getModelStatus()
+        self.h.changeColsBounds(self.n_z, idx, lo - self.origin, hi - self.origin)
+        status = _run_master(self.h)
         if status != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"the Benders master LP ended '{self.h.modelStatusToString(status)}'")
         sol = self.h.getSolution()
         x = np.asarray(sol.col_value)
         row_dual = np.asarray(sol.row_dual)
-        return (x[:self.n_z].copy(), x[self.n_z:self.n_z + self.n_w].copy(),
-                float(self.h.getInfo().objective_function_value), row_dual[:self.n_master_rows].copy())
+        return (x[:self.n_z] + self.origin, x[self.n_z:self.n_z + self.n_w].copy(),
+                float(self.h.getInfo().objective_function_value) + self.origin_cost,
+                row_dual[:self.n_master_rows].copy())
+
+
+def _run_master(h) -> highspy.HighsModelStatus:
+    """Re-solve from the current basis; if that ends other than optimal (a basis gone singular after
+    many cuts), once more from scratch.  Returns the model status."""
+    h.run()
+    status = h.getModelStatus()
+    if status != highspy.HighsModelStatus.kOptimal:
+        h.clearSolver()
+        h.run()
+        status = h.getModelStatus()
+    return status
 
 
 def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limit: float | None = None,
@@ -287,11 +311,13 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
     deadline = np.inf if time_limit is None else t0 + time_limit
     theta_lower = np.array([w.cost_lower_bound if np.isfinite(w.cost_lower_bound) else _THETA_FLOOR
                             for w in part.windows])
-    master = _Master(part, theta_lower)
+    master = _Master(part, theta_lower, origin=None if z_start is None else
+                     np.clip(np.asarray(z_start, float), part.z_lower, part.z_upper))
     history: list[dict] = []
     window_seconds = master_seconds = 0.0
     upper, lower = np.inf, -np.inf
     z_best = None
+    z_pen, pen_value = None, np.inf  #: before a feasible point: the least penalised point and its cost
     master_dual = np.zeros(part.master_matrix.shape[0])
     scale = _trust_scale(part)
     radius = TRUST_START
@@ -339,7 +365,14 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
             if repaired is not None:
                 (z_plan, value), feasible, was_repaired = repaired, True, True
         improved = feasible and value < upper
-        if z_best is not None:
+        if z_best is None and not feasible:
+            # no feasible point yet: the trust region follows the point of least penalised cost
+            # (the warm start at first) and grows while that cost falls
+            if z_pen is not None:
+                radius = min(TRUST_MAX, 2.0 * radius) if value < pen_value else max(TRUST_MIN, 0.5 * radius)
+            if value < pen_value:
+                pen_value, z_pen = value, z_eval.copy()
+        elif z_best is not None:
             # a serious step (at least a tenth of the predicted decrease) may grow the trust
             # region; anything less shrinks it (the centre still moves to any better point)
             serious = improved and value < upper - 0.1 * max(upper - predicted, 0.0)
@@ -368,6 +401,14 @@ def benders(part: Partition, executor: Executor, *, gap: float = 1e-3, time_limi
         elif z_best is not None:
             width = radius * around
             box = (np.maximum(part.z_lower, z_best - width), np.minimum(part.z_upper, z_best + width))
+            z_next, _, predicted, _ = solve_master(box)
+        elif z_pen is not None:
+            # before any feasible point, a master answer far from every evaluated point asks the
+            # windows for budgets (a window's renewable GWh) that many of them cannot meet (on the
+            # corridor pathway: 10^4-10^5 GWh of slack for over 15 iterations); within a box around
+            # the least penalised point they move a step at a time
+            width = radius * np.maximum(scale, np.abs(z_pen))
+            box = (np.maximum(part.z_lower, z_pen - width), np.minimum(part.z_upper, z_pen + width))
             z_next, _, predicted, _ = solve_master(box)
         else:
             z_next, _, predicted, _ = solve_master(None)

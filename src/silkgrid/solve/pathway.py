@@ -20,6 +20,7 @@ import numpy as np
 from silkgrid.core.errors import SilkGridError
 from silkgrid.model.build import build_model
 from silkgrid.model.pathway import CAPACITY_BLOCKS, PathwayModel, build_pathway
+from silkgrid.model.vintage_costs import Horizon
 from silkgrid.scenario.schema import Scenario, SolverOptions
 from silkgrid.solve.benders import IterationHook, benders
 from silkgrid.solve.deadline import solve_within
@@ -70,10 +71,11 @@ class SolvedPathway:
 
 def solve_pathway_lp(scenarios: list[Scenario], periods: list[int], weights: np.ndarray,
                      options: SolverOptions | None = None, inherited=None,
-                     on_iteration: IterationHook | None = None) -> SolvedPathway:
+                     on_iteration: IterationHook | None = None, horizon: Horizon | None = None) -> SolvedPathway:
     """Build and solve the pathway LP of ``periods`` with foresight over all of them, by
     ``options.method`` (see the module doc); ``inherited``: vintages built before them, fixed
-    (:func:`~silkgrid.model.pathway.build_pathway`)."""
+    (:func:`~silkgrid.model.pathway.build_pathway`); ``horizon``: how vintages are charged (default:
+    annuities while alive)."""
     opts = options or scenarios[0].solver
     blocks = [build_model(sc) for sc in scenarios]
     method = choose_method(opts, sum(b.lp.n_cols for b in blocks))
@@ -83,10 +85,10 @@ def solve_pathway_lp(scenarios: list[Scenario], periods: list[int], weights: np.
     t0 = time.perf_counter()
     facts: dict = {}
     if method == "decomposed":
-        model, sol, facts = _decomposed(scenarios, periods, weights, blocks, opts, inherited, on_iteration)
+        model, sol, facts = _decomposed(scenarios, periods, weights, blocks, opts, inherited, on_iteration, horizon)
     else:
         method = "monolithic"
-        model = build_pathway(scenarios, periods, weights, inherited, blocks=blocks)
+        model = build_pathway(scenarios, periods, weights, inherited, blocks=blocks, horizon=horizon)
         sol = solve_within(model.lp, opts, solve_lp)
     # the diagnosis of an infeasible pathway names the first period's blocks (one period's LP as a guide)
     message = plain_message(sol, model.blocks[0], opts) if sol.status != "optimal" else "Optimal solution found."
@@ -101,7 +103,7 @@ def solve_pathway_lp(scenarios: list[Scenario], periods: list[int], weights: np.
     return SolvedPathway(scenarios=list(scenarios), model=model, solution=sol, message=message, solver=solver)
 
 
-def _decomposed(scenarios, periods, weights, blocks, opts: SolverOptions, inherited, on_iteration):
+def _decomposed(scenarios, periods, weights, blocks, opts: SolverOptions, inherited, on_iteration, horizon):
     """Benders over (period x window) subproblems of the stacked LP (no warm start yet)."""
     t0 = time.perf_counter()
     limit = opts.time_limit_s if opts.time_limit_s is not None else DEFAULT_TIME_LIMIT_S
@@ -111,14 +113,15 @@ def _decomposed(scenarios, periods, weights, blocks, opts: SolverOptions, inheri
         lps.append(decomposition_lp(b, w))
         wins.append(w + first)
         first += int(w.max()) + 1
-    model = build_pathway(scenarios, periods, weights, inherited, blocks=blocks, lps=lps)
+    model = build_pathway(scenarios, periods, weights, inherited, blocks=blocks, lps=lps, horizon=horizon)
     part = partition(model.lp, np.concatenate(wins))
     workers = min(opts.workers or default_workers(), len(part.windows))
     ex = make_executor(workers)
     warm: dict = {}
     try:
         ex.start(part.windows)
-        z0 = _warm_start(scenarios, periods, weights, inherited, blocks, wins, model, part, opts, t0, limit, warm)
+        z0 = _warm_start(scenarios, periods, weights, inherited, blocks, wins, model, part, opts, t0, limit, warm,
+                         horizon)
         res = benders(part, ex, gap=opts.gap, time_limit=max(1.0, limit - (time.perf_counter() - t0)),
                       max_iterations=opts.max_iterations, z_start=z0, on_iteration=on_iteration)
     except RuntimeError as exc:  # the master LP failed numerically: an outcome, not a crash
@@ -142,7 +145,7 @@ def _decomposed(scenarios, periods, weights, blocks, opts: SolverOptions, inheri
     return model, sol, facts
 
 
-def _warm_start(scenarios, periods, weights, inherited, blocks, wins, model, part, opts, t0, limit, facts):
+def _warm_start(scenarios, periods, weights, inherited, blocks, wins, model, part, opts, t0, limit, facts, horizon):
     """The first master point: the pathway on time segments (one per ``warm_start_segments`` share of
     each period's snapshots, ending at every window boundary) solved as one LP, expanded to every
     snapshot.  None when the options turn it off or it does not finish within its share of the limit."""
@@ -151,7 +154,7 @@ def _warm_start(scenarios, periods, weights, inherited, blocks, wins, model, par
     tw = time.perf_counter()
     agg = [build_aggregated(sc, warm_start_segments(opts, len(b.arrays.snapshots)),
                             breaks=np.flatnonzero(np.diff(w)) + 1) for sc, b, w in zip(scenarios, blocks, wins)]
-    coarse = build_pathway(scenarios, periods, weights, inherited, blocks=agg)
+    coarse = build_pathway(scenarios, periods, weights, inherited, blocks=agg, horizon=horizon)
     sub = opts.model_copy(update={"time_limit_s": max(1.0, 0.5 * (limit - (time.perf_counter() - t0))),
                                   "algorithm": opts.warm_start_algorithm, "threads": 1})
     sol = solve_within(coarse.lp, sub, solve_lp)

@@ -64,9 +64,11 @@ def check_out(out: str | Path, *, force: bool = False) -> Path:
     if resolved == Path(resolved.anchor) or resolved == home:
         raise OutputPathError(f"'{out}' would replace {resolved}",
                               "give a dedicated results directory, e.g. 'results/my-run'")
-    if path.is_dir() and any(path.iterdir()) and not (path / "summary.json").is_file() and not force:
+    ours = (path / "summary.json").is_file() or (path / "pathway.json").is_file()  # a result or a pathway
+    if path.is_dir() and any(path.iterdir()) and not ours and not force:
         raise OutputPathError(
-            f"'{out}' is a non-empty directory that does not look like SilkGrid results (no summary.json); "
+            f"'{out}' is a non-empty directory that does not look like SilkGrid results (no summary.json or "
+            "pathway.json); "
             "writing results replaces the whole directory",
             "choose a new or empty directory, or pass --force to replace it")
     return path

@@ -261,6 +261,13 @@ def to_pypsa_pathway(source: PathwaySpec | str | Path | dict) -> pypsa.Network:
         raise _err(f"foresight '{spec.options.foresight}' has no PyPSA equivalent (its multi-period "
                    "optimisation has perfect foresight)", "pathway", None, "foresight",
                    "export with foresight: perfect", export=True)
+    if spec.options.end_of_horizon != "annuity":
+        raise _err("end_of_horizon 'salvage' has no PyPSA equivalent (PyPSA charges annuities while alive "
+                   "inside the horizon)", "pathway", None, "end_of_horizon", "export with end_of_horizon: annuity",
+                   export=True)
+    if spec.options.build_rates:
+        raise _err("build-rate limits per period are not exported (PyPSA has no per-period build constraint "
+                   "on vintages)", "pathway", None, "build_rates", "remove pathway.build_rates", export=True)
     nets = []
     for year, sc in zip(spec.periods, spec.scenarios):
         try:
@@ -431,9 +438,11 @@ class _Merger:
         life = self._lifetime(comp, name, k0)
         alive = [q for q, p in enumerate(self.periods) if year <= p < year + life and ext[q]] or [k0]
         kw = self._attrs(comp, name, rows, cap_attrs)
+        # a period's bounds hold on existing + new capacity; the existing part is its own fixed
+        # component (see _fixed), so the vintage's bounds are net of it (else it is counted twice)
         kw.update({nom: 0.0, f"{nom}_extendable": True, "build_year": int(year), "lifetime": float(life),
-                   f"{nom}_min": max(float(rows[q][f"{nom}_min"]) for q in alive),
-                   f"{nom}_max": min(float(rows[q][f"{nom}_max"]) for q in alive),
+                   f"{nom}_min": max(max(float(rows[q][f"{nom}_min"]) - float(rows[q][nom]), 0.0) for q in alive),
+                   f"{nom}_max": min(float(rows[q][f"{nom}_max"]) - float(rows[q][nom]) for q in alive),
                    "capital_cost": float(rows[k0]["capital_cost"])})
         self.out.add(comp, out_name, **self._per_period(comp, kw))
 
