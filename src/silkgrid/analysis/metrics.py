@@ -23,6 +23,7 @@ from silkgrid.analysis.exports import (delivered_cost, delivered_cost_by_source,
                                        eu_deliveries, link_utilisation)
 from silkgrid.analysis.market import capture_prices, congestion_rent, price_statistics
 from silkgrid.analysis.tracing import origin_mix, trace_flows, traced_hourly, traced_link_use
+from silkgrid.analysis.weather_years import by_year, spread
 from silkgrid.core.files import write_text_atomic
 from silkgrid.core.errors import SilkGridError
 from silkgrid.core.jsonsafe import clean
@@ -50,6 +51,13 @@ def corridor_metrics(result: Result, scenario: Scenario | None = None) -> tuple[
         "congestion_rent": congestion_rent(result, scenario),
     }
     answers: dict = {"notes": []}
+    if scenario.time.years and len(scenario.time.years) > 1:  # one design over several weather years
+        per_year = by_year(result, scenario)
+        tables["weather_years"] = per_year
+        tables["weather_year_spread"] = spread(per_year)
+        answers["weather_years"] = clean({"years": list(scenario.time.years),
+                                          "by_year": per_year.reset_index().to_dict("records"),
+                                          "spread": spread(per_year).reset_index(names="metric").to_dict("records")})
     nodes = {n.id for n in scenario.nodes}
     eu_nodes = corridor_of(scenario).eu_nodes
     eu = tuple(n for n in eu_nodes if n in nodes)

@@ -241,6 +241,19 @@ def print_answers(answers: dict, console: Console) -> None:
         t.add_row("CBAM certificates: default / with matching",
                   f"{fmt_eur_per_yr(cb.get('default_certificate_cost_eur'))} / "
                   f"{fmt_eur_per_yr(cb.get('matched_certificate_cost_eur'))}")
+    wy = answers.get("weather_years")
+    if wy:  # one design over several weather years: each year's own figures, the worst named
+        sp = {r["metric"]: r for r in wy.get("spread", [])}
+        t.add_row(f"One design over weather years {', '.join(map(str, wy['years']))}", "min / mean / max across years")
+        for key, label, fmt in (("unserved_energy_mwh", "  unserved energy, MWh/yr", "{:,.0f}"),
+                                ("eu_market_sales_twh", "  EU market sales, TWh/yr", "{:,.2f}"),
+                                ("emissions_mt", "  emissions, Mt CO2/yr", "{:,.2f}"),
+                                ("mean_price_eur_per_mwh", "  mean price, EUR/MWh", "{:,.1f}")):
+            r = sp.get(key)
+            if r:
+                worst = r["year_of_max" if key != "eu_market_sales_twh" else "year_of_min"]
+                t.add_row(label, " / ".join(fmt.format(r[c]) for c in ("min", "mean", "max"))
+                          + (f" (worst: year {worst})" if r["max"] > r["min"] else ""))
     co2 = answers.get("co2_avoided")
     if co2:
         t.add_row("CO2 avoided in the modelled region", fmt_emissions(co2.get("co2_avoided_in_region_t")) + " /yr")

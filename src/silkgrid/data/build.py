@@ -37,6 +37,7 @@ The result is a plain scenario dict (profiles as numpy arrays) for
 from __future__ import annotations
 
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -231,6 +232,7 @@ def build_corridor_scenario(year: int = 2030, weather_year: int = 1, resolution:
                             respect_earliest_year: bool = True, market_price_year: int | None = None,
                             harmonise_currency: bool = True, name: str | None = None,
                             finance: str = "central", grant_share: float | None = None, build_limits: bool = True,
+                            weather_years: Sequence[int] | None = None,
                             dataset: str | Path = "corridor") -> dict[str, Any]:
     """Scenario dict of the corridor for ``year`` (any year 2030..2060; technology data linear
     between 2030, 2040 and 2050, held at 2050 after it).
@@ -259,6 +261,8 @@ def build_corridor_scenario(year: int = 2030, weather_year: int = 1, resolution:
     grant_share : share of the sea cables' investment paid by grants, 0..1; default
         ``sea_cable_grant_share`` (0; the Black Sea project expects 30-50 %, up to 75 %)
     build_limits : add ``policies.build_limits`` from ``build_rates.csv`` (:mod:`silkgrid.data.limits`)
+    weather_years : several weather seeds one after the other (replaces ``weather_year``): the time
+        axis holds K x 8,760 h (``time.years`` labels them), so one design serves every year
 
     Returns
     -------
@@ -274,7 +278,15 @@ def build_corridor_scenario(year: int = 2030, weather_year: int = 1, resolution:
     units = existing_units(year, dataset, **fleet)
     records = node_records(year, dataset, **fleet)
     required = required_profile_columns(year, dataset, **fleet)
-    prof = _get_profiles(profiles, records, weather_year, year, required)
+    if weather_years:
+        if profiles is not None:
+            raise CorridorDataError("weather_years computes the profiles of each year; do not pass profiles too")
+        seeds = [int(w) for w in weather_years]
+        if len(set(seeds)) != len(seeds) or min(seeds) < 1:
+            raise CorridorDataError(f"weather_years must be distinct whole numbers >= 1, got {list(weather_years)}")
+        prof = pd.concat([_get_profiles(None, records, w, year, required) for w in seeds], ignore_index=True)
+    else:
+        prof = _get_profiles(profiles, records, weather_year, year, required)
     index = _time_index(prof, year)
     col = {c: prof[c].to_numpy(dtype=float) for c in required}
     rate = float(discount_rate if discount_rate is not None else params["discount_rate"])
@@ -428,6 +440,8 @@ def build_corridor_scenario(year: int = 2030, weather_year: int = 1, resolution:
                  for n in nodes.itertuples()]
     base = int(params["currency_base_year"])
     weather = ("profiles supplied by the caller" if profiles is not None else
+               f"synthetic weather, seeds weather_years={','.join(map(str, weather_years))} one after the other, "
+               "one design for all (silkgrid.profiles; not historical years)" if weather_years else
                f"synthetic weather, seed weather_year={weather_year} (silkgrid.profiles; not a historical year)")
     return {
         "name": name or f"corridor-{year}",
@@ -437,7 +451,8 @@ def build_corridor_scenario(year: int = 2030, weather_year: int = 1, resolution:
         "weather": weather,
         "discount_rate": rate,
         "time": {"start": index[0].strftime("%Y-%m-%d %H:%M"), "hours": int(len(index)),
-                 "resolution": resolution, "annualise": True},
+                 "resolution": resolution, "annualise": True,
+                 **({"years": [int(w) for w in weather_years]} if weather_years else {})},
         "nodes": node_list, "carriers": carriers, "technologies": technologies,
         "generators": generators, "storage": storage, "links": links, "loads": loads, "markets": markets,
         "policies": policies,

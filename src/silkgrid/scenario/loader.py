@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from silkgrid.core.errors import ScenarioError, SilkGridError
+from silkgrid.scenario.built_datasets import BUILT_DATASETS, _built_dataset
 from silkgrid.scenario.paths import contracted_efficiencies, resolve_path
 from silkgrid.scenario.schema import MAX_NUMBER, ProfileRef, Scenario
 
@@ -46,80 +47,10 @@ def dataset_path(name: str) -> Path:
     return Path(str(root))
 
 
-#: Data sets built by code from their tables: name -> options accepted in ``extends``.
-BUILT_DATASETS = {"corridor": ("year", "weather_year", "discount_rate", "market_price_year", "finance",
-                              "grant_share", "include_announced")}
-#: Options of built data sets that are text (e.g. ``finance: high``), fractions or yes/no; the others are integers.
-_TEXT_OPTIONS = frozenset({"finance"})
-_FLOAT_OPTIONS = frozenset({"discount_rate", "grant_share"})
-_BOOL_OPTIONS = frozenset({"include_announced"})
-
-
 def available_datasets() -> list[str]:
     root = Path(str(resources.files("silkgrid") / "data"))
     files = [p.name for p in root.iterdir() if (p / "scenario.yaml").is_file()]
     return sorted(files + list(BUILT_DATASETS))
-
-
-#: ``<data set corridor year=2040 weather_year=3>``: how results name a built data set; loadable again.
-_BUILT_LABEL = re.compile(r"^<data set (?P<name>[A-Za-z_]+)(?P<options>(?: [a-z_]+=[A-Za-z0-9.]+)*)>$")
-
-
-def _built_dataset(ref: str | dict, label: str) -> tuple[str, dict] | None:
-    """Build a code-built data set (``corridor``, ``corridor-2040``, or a mapping with options).
-
-    Returns ``(label, scenario dict)``, or None when ``ref`` names no such data set.
-    """
-    if isinstance(ref, dict):
-        options = dict(ref)
-        name = options.pop("dataset", None)
-        if not isinstance(name, str) or name not in BUILT_DATASETS:
-            raise ScenarioError(
-                f"'extends' as a mapping needs 'dataset' set to one of: {', '.join(BUILT_DATASETS)}",
-                file=label, field="extends", fix="write e.g. 'extends: {dataset: corridor, year: 2040}'")
-    elif (m := _BUILT_LABEL.match(ref)) is not None:  # the label a built data set carries in results
-        name = m["name"]
-        options = dict(kv.split("=", 1) for kv in m["options"].split())
-    else:
-        name, _, year = ref.partition("-")
-        if name not in BUILT_DATASETS:
-            return None
-        options = {"year": year} if year else {}
-    allowed = BUILT_DATASETS[name]
-    for key, value in options.items():
-        if key not in allowed:
-            hint = difflib.get_close_matches(key, allowed, n=1)
-            raise ScenarioError(f"unknown option '{key}' of data set '{name}'", file=label,
-                                field=f"extends.{key}",
-                                fix=f"did you mean '{hint[0]}'?" if hint else f"use: {', '.join(allowed)}")
-        if key in _TEXT_OPTIONS:
-            if not isinstance(value, str):
-                raise ScenarioError(f"option '{key}' must be a word", file=label, field=f"extends.{key}",
-                                    fix="e.g. finance: high (low, central or high)")
-        elif key in _BOOL_OPTIONS:  # True/False, or the text of a result's data-set label
-            if not isinstance(value, bool) and str(value).lower() not in ("true", "false"):
-                raise ScenarioError(f"option '{key}' must be true or false", file=label, field=f"extends.{key}",
-                                    fix=f"e.g. {key}: true")
-            options[key] = value if isinstance(value, bool) else str(value).lower() == "true"
-        elif isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise ScenarioError(f"option '{key}' must be a number", file=label, field=f"extends.{key}",
-                                fix="give a number, e.g. year: 2040")
-    try:
-        kwargs = {k: (v if k in _TEXT_OPTIONS | _BOOL_OPTIONS else float(v) if k in _FLOAT_OPTIONS else int(v))
-                  for k, v in options.items()}
-    except ValueError:
-        raise ScenarioError(f"the options of data set '{name}' must be numbers", file=label,
-                            field="extends", fix="e.g. 'extends: corridor-2040' or "
-                            "'extends: {dataset: corridor, year: 2040, weather_year: 3}'") from None
-    from silkgrid.data.build import build_corridor_scenario  # heavy imports only when used
-
-    try:
-        raw = build_corridor_scenario(**kwargs)
-    except (ValueError, KeyError) as exc:
-        raise ScenarioError(f"data set '{name}' cannot be built with {kwargs}: {exc}", file=label,
-                            field="extends", fix="choose a year from 2030 to 2060, a weather_year >= 1, "
-                            "finance low, central or high and a grant_share from 0 to 1") from None
-    return f"<data set {name}{''.join(f' {k}={v}' for k, v in kwargs.items())}>", raw
 
 
 def load_scenario(source: str | Path | dict, *, base_dir: str | Path | None = None) -> Scenario:

@@ -393,6 +393,9 @@ class Time(_Strict):
     """Model only this part of the data period."""
     annualise: bool = True
     """Scale operating costs and emissions of the modelled hours to a full year (8,760 h)."""
+    years: list[int] | None = None
+    """Labels of K equal consecutive blocks of the hours (e.g. weather years): one design serves all, each
+    weighs 1/K; results report each and their spread (:mod:`silkgrid.analysis.weather_years`)."""
 
     @field_validator("resolution")
     @classmethod
@@ -400,6 +403,15 @@ class Time(_Strict):
         if not re.fullmatch(r"\s*[1-9][0-9]*\s*h\s*", value):
             raise ValueError(f"resolution '{value}' is not of the form '<hours>h' (e.g. '1h', '3h')")
         return value.strip()
+
+    @model_validator(mode="after")
+    def _years(self) -> "Time":
+        k = len(self.years or [])
+        if self.years is not None and (k == 0 or len(set(self.years)) != k):
+            raise ValueError("time.years needs distinct labels, one per block of hours")
+        if k and (self.hours % k or (self.hours // k) % self.resolution_hours):
+            raise ValueError(f"time.years: {self.hours} hours do not split into {k} equal blocks of snapshots")
+        return self
 
     @property
     def resolution_hours(self) -> int:
