@@ -73,6 +73,10 @@ def run(
         "--window-hours", help="Decomposed: hours per window subproblem (default 168).", min=1)] = None,
     workers: Annotated[int | None, typer.Option(
         help="Decomposed: worker processes for the window subproblems (default: CPU cores).", min=1)] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Decomposed: solve the window subproblems on the workers of this Dask scheduler "
+                            "(tcp://HOST:PORT) instead of local processes (docs/sweeps.md).",
+        show_default=False)] = None,
     segments: Annotated[int | None, typer.Option(
         help="Number of time segments: of the aggregated LP (default 876), and of the decomposed "
              "method's warm start (default: one per 10 time steps).", min=1)] = None,
@@ -117,6 +121,8 @@ def run(
                            fix="give a relative gap such as 0.001 (0.1 %)")
     options = solver_options(method, algorithm, gap, window_hours, workers, segments, simplex_strategy, crossover,
                              time_limit, threads)
+    if scheduler:
+        options["dask_scheduler"] = scheduler
     if is_pathway_source(scenario):  # a pathway file or packaged pathway: periods, vintages, foresight
         run_pathway_command(scenario, out_path, resolution=res, solver=options, report=report, quiet=quiet,
                             refused={"--csv": csv, "--counterfactual": counterfactual,

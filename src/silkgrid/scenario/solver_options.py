@@ -36,6 +36,9 @@ class SolverOptions(_Strict):
     """Length of the decomposed method's time windows, h (one operational subproblem each)."""
     workers: Annotated[int, Field(ge=1)] | None = None
     """Processes for the decomposed method's subproblems (default: the number of CPU cores, at most 8)."""
+    dask_scheduler: str | None = None
+    """Decomposed method: address of a Dask scheduler (``tcp://HOST:PORT``) whose workers solve the
+    window subproblems (one actor per worker, ``workers`` of them at most) instead of local processes."""
     segments: Annotated[int, Field(ge=1)] = 876
     """Time segments of the aggregated method."""
     max_iterations: Annotated[int, Field(ge=0)] = 1000

@@ -23,7 +23,8 @@ from silkgrid.model.implied import add_storage_reachability
 from silkgrid.model.lp import LinearProgram
 from silkgrid.scenario.schema import Scenario, SolverOptions
 from silkgrid.solve.benders import BendersResult, IterationHook, benders
-from silkgrid.solve.executor import Executor, make_executor
+from silkgrid.solve.dask_executor import choose_executor
+from silkgrid.solve.executor import Executor
 from silkgrid.solve.lp import solve_lp
 from silkgrid.solve.solution import LPSolution
 from silkgrid.solve.partition import Partition, partition, window_ids
@@ -126,7 +127,7 @@ def solve_decomposed(sc: Scenario, built: BuiltModel, opts: SolverOptions, *,
     lp = decomposition_lp(built, windows)
     part = partition(lp, windows)
     workers = min(opts.workers or default_workers(), len(part.windows))
-    ex = executor or make_executor(workers)
+    ex = executor or choose_executor(workers, opts.dask_scheduler)
     facts: dict = {"windows": len(part.windows), "window_hours": opts.window_hours,
                    "workers": getattr(ex, "workers", workers), "master_variables": part.n_z,
                    "time_limit_s": limit}

@@ -383,7 +383,8 @@ class ProcessExecutor:
 
 
 def make_executor(workers: int) -> Executor:
-    """Serial for one worker, a local process pool otherwise."""
+    """Serial for one worker, a local process pool otherwise (a Dask cluster's workers:
+    :func:`silkgrid.solve.dask_executor.choose_executor`)."""
     return SerialExecutor() if workers <= 1 else ProcessExecutor(workers)
 
 

@@ -26,7 +26,7 @@ from silkgrid.solve.benders import IterationHook, benders
 from silkgrid.solve.deadline import solve_within
 from silkgrid.solve.decomposed import (DEFAULT_TIME_LIMIT_S, build_aggregated, decomposition_lp,
                                       default_workers, eur_or_none, expand_to, warm_start_segments)
-from silkgrid.solve.executor import make_executor
+from silkgrid.solve.dask_executor import choose_executor
 from silkgrid.solve.partition import partition, window_ids
 from silkgrid.solve.api import choose_method
 from silkgrid.solve.diagnose import plain_message
@@ -116,7 +116,7 @@ def _decomposed(scenarios, periods, weights, blocks, opts: SolverOptions, inheri
     model = build_pathway(scenarios, periods, weights, inherited, blocks=blocks, lps=lps, horizon=horizon)
     part = partition(model.lp, np.concatenate(wins))
     workers = min(opts.workers or default_workers(), len(part.windows))
-    ex = make_executor(workers)
+    ex = choose_executor(workers, opts.dask_scheduler)
     warm: dict = {}
     try:
         ex.start(part.windows)
