@@ -13,8 +13,6 @@ import io
 import json
 import re
 import shutil
-import socket
-import threading
 import time
 from pathlib import Path
 
@@ -25,7 +23,8 @@ pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
 
 import silkgrid  # noqa: E402
-from silkgrid.web import create_app, make_server  # noqa: E402
+from silkgrid.web import create_app  # noqa: E402
+from web_server import get, serving  # noqa: E402
 from test_pathway_report import hand_pathway  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,34 +40,12 @@ def server(tmp_path_factory):
     assert res.optimal and res.objective_pv_eur == pytest.approx(1_525_000.0, rel=1e-7)
     res.to_dir(root / "hand-pw")  # written into the results root: the app finds it at start
     app = create_app([], runs_dir=root, base_scenario={"extends": "example"})
-    port = _free_port()
-    srv = make_server(app, "127.0.0.1", port)
-    th = threading.Thread(target=srv.run, daemon=True)
-    th.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    assert srv.started
-    yield {"url": f"http://127.0.0.1:{port}", "port": port, "app": app, "dir": root / "hand-pw"}
-    srv.should_exit = True
-    th.join(timeout=10)
-    app.state.jobs.stop()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    with serving(app, dir=root / "hand-pw") as running:
+        yield running
 
 
 def _get(server, path: str) -> tuple[int, bytes, dict]:
-    conn = http.client.HTTPConnection("127.0.0.1", server["port"], timeout=30)
-    conn.request("GET", path)
-    r = conn.getresponse()
-    body = r.read()
-    conn.close()
-    return r.status, body, dict(r.getheaders())
+    return get(server["port"], path)
 
 
 def _figs(html: str) -> dict[str, dict]:

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from silkgrid import __version__
-from silkgrid.cli import run, robustness, validate, info, compare, report, serve  # noqa: F401,I001  (registers the commands, in help order)
+from silkgrid.cli import run, robustness, sweep, validate, info, compare, report, serve  # noqa: F401,I001  (registers the commands, in help order)
 from silkgrid.cli.app import DEBUG_ENV, DEFAULT_DATASET, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_NOT_OPTIMAL, app
 from silkgrid.cli.info import INFO_SECTIONS
 

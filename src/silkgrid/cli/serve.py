@@ -17,7 +17,7 @@ from silkgrid.web.app import check_serve_options, create_app, is_loopback, make_
 @guarded
 def serve_cmd(
     dirs: Annotated[list[Path] | None, typer.Argument(
-        metavar="RESULT_DIR", help="Results directories to show (written by 'silkgrid run').",
+        metavar="RESULT_DIR", help="Result, pathway or sweep directories to show (written by 'silkgrid run').",
         show_default=False)] = None,
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8050,
     host: Annotated[str, typer.Option(

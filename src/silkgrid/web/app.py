@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from silkgrid.core.errors import ScenarioError, SilkGridError
@@ -36,6 +36,8 @@ from silkgrid.web.upload import MAX_YAML_BYTES, load_upload
 from silkgrid.web import views
 from silkgrid.web.pathway_views import (pathway_download, pathway_form, pathway_json, pathway_page_body,
                                         pathway_request, pathways_table)
+from silkgrid.web.sweep_views import (SweepRequestError, sweep_csv, sweep_figure_json, sweep_json, sweep_page_body,
+                                      sweep_run_result, sweeps_table)
 from silkgrid.web.views import NotFound
 
 __all__ = ["create_app", "is_loopback", "new_token", "make_server", "parse_host", "json_depth"]
@@ -190,6 +192,7 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
     jobs = JobQueue(registry, Path(runs_dir), time_limit_s=run_time_limit_s, grace_s=run_grace_s,
                     memory_gib=run_memory_gib)
     _add_root_pathways(registry, jobs.runs_dir)
+    _add_root_sweeps(registry, jobs.runs_dir)
     app = FastAPI(title="SilkGrid", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.registry, app.state.jobs, app.state.knobs = registry, jobs, knobs
     app.state.token = api_token  # for programs and tests that drive the API directly
@@ -248,6 +251,12 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
             raise NotFound(f"no pathway with id '{pid}'")
         return entry
 
+    def sweep_or_404(sid: str):
+        entry = registry.get_sweep(sid)
+        if entry is None:
+            raise NotFound(f"no sweep with id '{sid}'")
+        return entry
+
     def entry_or_404(rid: str):
         entry = registry.get(rid)
         if entry is None:
@@ -301,6 +310,36 @@ def create_app(result_dirs=(), *, runs_dir: str | Path = "results/web-runs", bas
         content, media, filename = pathway_download(pathway_or_404(pid), stem, fmt)
         return Response(content, media_type=media,
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+    @app.get("/sweeps/{sid}", response_class=HTMLResponse)
+    async def sweep_page(sid: str):
+        entry = sweep_or_404(sid)
+        body = await asyncio.to_thread(sweep_page_body, entry)
+        return _page(f"sweep {entry.label}", body, token=api_token)
+
+    @app.get("/sweeps/{sid}/runs.csv")
+    def sweep_runs_csv(sid: str):
+        content, filename = sweep_csv(sweep_or_404(sid))
+        return Response(content, media_type="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+    @app.get("/sweeps/{sid}/runs/{key}")
+    def sweep_run(sid: str, key: str):
+        rid = sweep_run_result(registry, sweep_or_404(sid), key)
+        return RedirectResponse(f"/results/{rid}", status_code=303)
+
+    @app.get("/api/sweeps")
+    def api_sweeps():
+        return [sweep_json(s) for s in registry.sweeps()]
+
+    @app.get("/api/sweeps/{sid}/figure")
+    def sweep_figure(sid: str, y: str = "", x: str = "", colour: str = ""):
+        entry = sweep_or_404(sid)
+        try:
+            fig = sweep_figure_json(entry, y, x, colour or None)
+        except SweepRequestError as exc:
+            return Response(str(exc), status_code=400, media_type="text/plain")
+        return Response(to_json(fig), media_type="application/json")
 
     @app.get("/api/pathways")
     def api_pathways():
@@ -464,7 +503,7 @@ def _results_table(registry: Registry) -> str:
                     f"<td class='cost'>{_e(fmt_eur(j['total_cost_eur']))}</td>"
                     f"<td class='emissions'>{_e(fmt_emissions(j['emissions_t']))}</td>"
                     f"<td>{_num(j['co2_price_eur_per_t'], 0)}</td></tr>")
-    pathways = pathways_table(registry)
+    pathways = pathways_table(registry) + sweeps_table(registry)
     if not rows:
         return pathways or "<p class='note'>No results yet: start a run below.</p>"
     return (pathways + "<table id='results-table'><tr><th></th><th>result</th><th>from</th><th>status</th>"
@@ -481,6 +520,14 @@ def _add_root_pathways(registry: Registry, root: Path) -> None:
                 registry.add_pathway(d.parent)
             except SilkGridError as exc:
                 _log.warning("skipping %s: %s", d.parent, exc)
+
+
+def _add_root_sweeps(registry: Registry, root: Path) -> None:
+    """Register the sweep directories (``catalog.duckdb``) directly inside the results root not given already."""
+    known = {s.path for s in registry.sweeps()}
+    for d in sorted(root.glob("*/catalog.duckdb")) if root.is_dir() else []:
+        if d.parent.resolve() not in known:
+            registry.add_sweep(d.parent)
 
 
 def _index_body(registry: Registry, jobs: JobQueue, knobs: Knobs) -> str:

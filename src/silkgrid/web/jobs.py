@@ -29,7 +29,7 @@ from silkgrid.solve.eta import GapTrend
 from silkgrid.web.runner import run_in_child
 from silkgrid.workflows import PathwayRunSpec, RunSpec
 
-__all__ = ["Registry", "ResultEntry", "PathwayEntry", "Job", "JobQueue", "FINAL"]
+__all__ = ["Registry", "ResultEntry", "PathwayEntry", "SweepEntry", "Job", "JobQueue", "FINAL"]
 
 _log = logging.getLogger(__name__)
 
@@ -81,8 +81,23 @@ class PathwayEntry:
     render_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
+@dataclass
+class SweepEntry:
+    """A sweep directory (``catalog.duckdb``); its finished runs become result entries when first
+    opened (:mod:`silkgrid.web.sweep_views`)."""
+
+    id: str
+    path: Path
+    label: str
+    origin: str
+    run_ids: dict[str, str] = field(default_factory=dict)
+    """``{run key: result id}`` of the runs registered as results so far."""
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+
 class Registry:
-    """Result directories known to the server, by id (``r1``, ``r2``, ...); pathways ``p1``, ``p2``, ..."""
+    """Result directories known to the server, by id (``r1``, ``r2``, ...); pathways ``p1``, ``p2``, ...;
+    sweeps ``s1``, ``s2``, ..."""
 
     def __init__(self, on_add=None) -> None:
         """``on_add(entry)`` is called after each :meth:`add` (the dashboard renders the new result's
@@ -92,6 +107,8 @@ class Registry:
         self._pathways: dict[str, PathwayEntry] = {}
         self._ids = itertools.count(1)
         self._pathway_ids = itertools.count(1)
+        self._sweeps: dict[str, SweepEntry] = {}
+        self._sweep_ids = itertools.count(1)
         self.on_add = on_add
 
     def add(self, path: Path, *, label: str | None = None, origin: str = "given") -> ResultEntry:
@@ -141,8 +158,30 @@ class Registry:
         with self._lock:
             return list(self._pathways.values())
 
-    def add_any(self, path: Path, **kw) -> ResultEntry | PathwayEntry:
-        """:meth:`add_pathway` for a directory with ``pathway.json``, else :meth:`add`."""
+    def add_sweep(self, path: Path, *, label: str | None = None, origin: str = "given") -> SweepEntry:
+        """Register a sweep directory (one with ``catalog.duckdb``); its runs are added lazily."""
+        path = Path(path).resolve()
+        if not (path / "catalog.duckdb").is_file():
+            raise SilkGridError(f"'{path}' is not a SilkGrid sweep directory (no catalog.duckdb)")
+        with self._lock:
+            sid = f"s{next(self._sweep_ids)}"
+            entry = SweepEntry(sid, path, label or path.name, origin)
+            self._sweeps[sid] = entry
+        return entry
+
+    def get_sweep(self, sid: str) -> SweepEntry | None:
+        with self._lock:
+            return self._sweeps.get(sid)
+
+    def sweeps(self) -> list[SweepEntry]:
+        with self._lock:
+            return list(self._sweeps.values())
+
+    def add_any(self, path: Path, **kw) -> ResultEntry | PathwayEntry | SweepEntry:
+        """:meth:`add_pathway` for a directory with ``pathway.json``, :meth:`add_sweep` for one with
+        ``catalog.duckdb``, else :meth:`add`."""
+        if (Path(path) / "catalog.duckdb").is_file():
+            return self.add_sweep(path, **kw)
         return self.add_pathway(path, **kw) if (Path(path) / "pathway.json").is_file() else self.add(path, **kw)
 
     def all(self) -> list[ResultEntry]:

@@ -262,6 +262,25 @@ function initCompare() {
   });
 }
 
+// ---------------------------------------------------------------- sweep chart
+// The form's metric / axis / line selects set the chart's data-src; plots.js fetches and redraws it.
+function initSweepChart() {
+  const form = document.getElementById("sweep-chart");
+  const div = document.getElementById("fig-sweep");
+  if (!form || !div) return;
+  const sync = () => {  // one line per value of a second axis: never the x axis itself
+    const x = form.elements.x.value;
+    for (const o of form.elements.colour.options) o.disabled = o.value !== "" && o.value === x;
+    if (form.elements.colour.value === x) form.elements.colour.value = "";
+  };
+  sync();
+  form.addEventListener("change", () => {
+    sync();
+    div.dataset.src = form.dataset.src + "?" + new URLSearchParams(new FormData(form)).toString();
+    SilkGridPlots.fetchInto(div);
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const head = document.getElementById("headline");
   if (head) {
@@ -271,4 +290,5 @@ document.addEventListener("DOMContentLoaded", () => {
   initRunForm();
   initUpload();
   initCompare();
+  initSweepChart();
 });
