@@ -124,6 +124,8 @@ def test_figure_equals_the_catalog(server):
     assert sorted(zip(tr["x"], tr["y"])) == [(x, pytest.approx(y, rel=1e-12)) for x, y in pairs]
     assert tr["mode"] == "markers"  # two runs at each capex (the CO2 price varies): points, no line
     assert fig["layout"]["yaxis"]["title"]["text"] == "caspian_cable capacity, MW"
+    # a factors axis is labelled as such: its values multiply the base's capex, they are not EUR/MW/km
+    assert fig["layout"]["xaxis"]["title"]["text"] == f"{CAPEX} (factor on the base value)"
 
 
 def test_run_link_opens_its_result_page(server):

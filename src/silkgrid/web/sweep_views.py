@@ -66,6 +66,24 @@ def _name(entry) -> str:
         return entry.label
 
 
+def _factor_paths(entry) -> set[str]:
+    """Axis paths of the sweep's ``sweep.yaml`` whose values are factors on the base's value."""
+    try:
+        doc = yaml.safe_load((entry.path / "sweep.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return set()
+    if not isinstance(doc, dict):
+        return set()
+    axes = list(doc.get("axes") or []) + [a for g in (doc.get("zip") or []) for a in (g or [])]
+    axes += list((doc.get("samples") or {}).get("axes") or []) if isinstance(doc.get("samples"), dict) else []
+    return {str(a.get("path")) for a in axes if isinstance(a, dict) and (a.get("factors") is not None
+                                                                        or a.get("factor") is True)}
+
+
+def _axis_label(path: str, factors: set[str]) -> str:
+    return f"{path} (factor on the base value)" if path in factors else path
+
+
 def _load(entry, links: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
     """(runs of the current plan, planned points not in the catalog, {axis path: column}); with
     ``links``, plus a column ``link:ID`` (capacity, MW) per link built or expanded in some run."""
@@ -226,7 +244,8 @@ def sweep_figure_json(s, y: str, x: str, colour: str | None) -> dict:
             raise SweepRequestError(f"{name}: '{v}' is not an axis of this sweep: choose one of {', '.join(axes)}")
     if colour == x:
         raise SweepRequestError("colour: give a second axis, not the x axis itself (or none)")
-    labels = {**names, **{c: p for p, c in axes.items()}}
+    factors = _factor_paths(s)
+    labels = {**names, **{c: _axis_label(p, factors) for p, c in axes.items()}}
     return sweep_figure(runs, y, axes[x], axes.get(colour) if colour else None, labels=labels)
 
 
