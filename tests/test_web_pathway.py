@@ -146,7 +146,11 @@ def test_pathway_page_draws_in_browser(server):
         # a note, which once broke the charts after it)
         page.click("#pw-files a:text('result page')")
         page.wait_for_selector("#headline h2:text('hand-pathway-report')")
-        page.wait_for_selector("div.plot:not(.js-plotly-plot)", state="detached", timeout=60_000)
+        # every chart ends drawn or with a warning (a failed fetch): wait for that, then require drawn
+        page.wait_for_selector("div.plot:not(.js-plotly-plot):not(:has(p.warn))", state="detached",
+                               timeout=120_000)
+        warns = page.locator("div.plot p.warn").all_inner_texts()
+        assert warns == [], warns
         assert page.locator("div.plot").count() == page.locator("div.plot:has(.main-svg)").count() > 0
         assert problems == [], "period result page"
         b.close()
