@@ -52,11 +52,8 @@ import argparse
 import importlib.util
 import json
 import logging
-import os
 import resource
-import subprocess
 import sys
-import tempfile
 import time
 import traceback
 import warnings
@@ -194,41 +191,8 @@ def child_main(spec_json: str) -> int:
 # parent
 # ----------------------------------------------------------------------------------------
 def spawn(spec: dict, time_limit: float, log_dir: Path | None) -> dict:
-    """Run one child; kill it after ``time_limit`` s; its peak RSS from ``os.wait4``."""
-    with tempfile.TemporaryFile("w+") as log:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(spec)],
-                                stdout=log, stderr=subprocess.STDOUT, cwd=str(HERE.parent))
-        killed = False
-        while True:
-            pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() - t0 > time_limit:
-                proc.kill()
-                _, status, ru = os.wait4(proc.pid, 0)
-                killed = True
-                break
-            time.sleep(0.1)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        elapsed = time.perf_counter() - t0
-        log.seek(0)
-        text = log.read()
-    if log_dir is not None:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        (log_dir / f"{spec['case']}-{spec['name']}.log").write_text(text)
-    out: dict = {}
-    for line in text.splitlines():
-        if line.startswith(RESULT_TAG):
-            out = json.loads(line[len(RESULT_TAG):])
-    out["child_s"] = elapsed
-    out["peak_mb"] = _mb(ru.ru_maxrss)
-    if killed:
-        out["killed"] = True
-    elif "wall_s" not in out and "error" not in out:
-        tail = " | ".join(text.strip().splitlines()[-2:])
-        out["error"] = f"child exit {proc.returncode}: {tail[-160:]}"
-    return out
+    """One child of this script, run and measured as ``vs_pypsa.spawn`` runs its own."""
+    return _load("vs_pypsa").spawn(spec, time_limit, log_dir, script=Path(__file__).resolve(), tag=RESULT_TAG)
 
 
 def fmt(v, spec: str = ",.0f") -> str:

@@ -199,11 +199,13 @@ def child_main(spec_json: str) -> int:
 # ----------------------------------------------------------------------------------------
 # parent
 # ----------------------------------------------------------------------------------------
-def spawn(spec: dict, time_limit: float, log_dir: Path | None) -> dict:
-    """Run one child; kill it after ``time_limit`` s.  Peak RSS comes from ``os.wait4``."""
+def spawn(spec: dict, time_limit: float, log_dir: Path | None, *, script: Path | None = None,
+          tag: str = RESULT_TAG) -> dict:
+    """Run one child (``script --child SPEC``, default this file); kill it after ``time_limit`` s.
+    Its result is the line after ``tag``; peak RSS comes from ``os.wait4``."""
     with tempfile.TemporaryFile("w+") as log:
         t0 = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(spec)],
+        proc = subprocess.Popen([sys.executable, str(script or Path(__file__).resolve()), "--child", json.dumps(spec)],
                                 stdout=log, stderr=subprocess.STDOUT, cwd=str(HERE.parent))
         killed = False
         while True:
@@ -226,8 +228,8 @@ def spawn(spec: dict, time_limit: float, log_dir: Path | None) -> dict:
     peak = ru.ru_maxrss / (1024.0 ** 2 if sys.platform == "darwin" else 1024.0)
     out: dict = {}
     for line in text.splitlines():
-        if line.startswith(RESULT_TAG):
-            out = json.loads(line[len(RESULT_TAG):])
+        if line.startswith(tag):
+            out = json.loads(line[len(tag):])
     out["child_s"] = elapsed
     out["peak_mb"] = peak  # the child's high-water mark, from the kernel
     if killed:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import http.client
 import json
 import shutil
-import socket
-import threading
 import time
 from pathlib import Path
 
@@ -17,18 +15,13 @@ pytest.importorskip("uvicorn")
 
 import silkgrid  # noqa: E402
 from silkgrid.core.errors import ScenarioError  # noqa: E402
-from silkgrid.web import create_app, make_server  # noqa: E402
+from silkgrid.web import create_app  # noqa: E402
+from web_server import free_port as _free_port, start  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 ONE_WEEK = {"extends": "example", "time": {"subset": {"start": "2030-01-01", "end": "2030-01-07"}}}
 EXAMPLE_LINKS = {"caspian": "caspian_cable", "black_sea": "black_sea_cable"}
 EXAMPLE_PATH = ["caspian_cable", "AZ_GE_500kV", "black_sea_cable"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -40,21 +33,7 @@ def base_dir(tmp_path_factory):
 
 def _start(app):
     """Serve ``app`` on a free loopback port in a thread; returns (port, stop function)."""
-    port = _free_port()
-    srv = make_server(app, "127.0.0.1", port)
-    th = threading.Thread(target=srv.run, daemon=True)
-    th.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    assert srv.started
-
-    def stop():
-        srv.should_exit = True
-        th.join(timeout=10)
-        app.state.jobs.stop()
-    return port, stop
+    return start(app)
 
 
 @pytest.fixture(scope="module")

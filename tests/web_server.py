@@ -15,10 +15,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@contextlib.contextmanager
-def serving(app, **extra):
-    """Serve ``app`` (from :func:`silkgrid.web.app.create_app`) until the block ends; yields url, port,
-    app and ``extra``."""
+def start(app):
+    """Serve ``app`` (from :func:`silkgrid.web.app.create_app`) on a free loopback port in a thread;
+    returns (port, stop function)."""
     from silkgrid.web.app import make_server
 
     port = free_port()
@@ -30,12 +29,22 @@ def serving(app, **extra):
             break
         time.sleep(0.05)
     assert srv.started
-    try:
-        yield {"url": f"http://127.0.0.1:{port}", "port": port, "app": app, **extra}
-    finally:
+
+    def stop():
         srv.should_exit = True
         th.join(timeout=10)
         app.state.jobs.stop()
+    return port, stop
+
+
+@contextlib.contextmanager
+def serving(app, **extra):
+    """:func:`start` until the block ends; yields url, port, app and ``extra``."""
+    port, stop = start(app)
+    try:
+        yield {"url": f"http://127.0.0.1:{port}", "port": port, "app": app, **extra}
+    finally:
+        stop()
 
 
 def get(port: int, path: str, timeout: float = 60) -> tuple[int, bytes, dict]:

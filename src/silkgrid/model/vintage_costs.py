@@ -29,7 +29,7 @@ from silkgrid.core.costs import (annuity_factor, element_rate, energy_capex_per_
                                  power_capex_per_mw_yr)
 from silkgrid.scenario.schema import Scenario
 
-__all__ = ["Horizon", "capex_share", "vintage_pv"]
+__all__ = ["Horizon", "capex_share", "investment", "share_left", "vintage_pv"]
 
 EndOfHorizon = Literal["annuity", "salvage"]
 
@@ -80,11 +80,24 @@ def vintage_pv(horizon: Horizon, build_year, lifetime, cost_per_yr, capex_per_yr
     if horizon.end_of_horizon == "annuity":
         return cost * alive
     capex = np.asarray(capex_per_yr, dtype=float)
+    invest = investment(capex, capex_years, rate)
+    left = share_left(horizon, build_year, lifetime)
+    return (invest * horizon.discount(np.asarray(build_year, dtype=float)) + (cost - capex) * alive
+            - invest * left * horizon.discount(horizon.end))
+
+
+def investment(capex_per_yr, capex_years, rate) -> np.ndarray:
+    """Overnight investment whose annuity at ``rate`` over ``capex_years`` is ``capex_per_yr``
+    (same units per unit of capacity, without the /yr)."""
+    capex = np.asarray(capex_per_yr, dtype=float)
     crf = np.array([annuity_factor(r, n) for r, n in zip(np.atleast_1d(rate), np.atleast_1d(capex_years))])
-    invest = np.divide(capex, crf, out=np.zeros_like(capex), where=crf > 0)
+    return np.divide(capex, crf, out=np.zeros_like(capex), where=crf > 0)
+
+
+def share_left(horizon: Horizon, build_year, lifetime) -> np.ndarray:
+    """Straight-line share of a vintage's value left at the horizon's end, -."""
     by, life = np.asarray(build_year, dtype=float), np.asarray(lifetime, dtype=float)
-    left = np.clip(by + life - horizon.end, 0.0, None) / life
-    return invest * horizon.discount(by) + (cost - capex) * alive - invest * left * horizon.discount(horizon.end)
+    return np.clip(by + life - horizon.end, 0.0, None) / life
 
 
 def capex_share(sc: Scenario, kind: str) -> dict[str, tuple[float, float, float]]:

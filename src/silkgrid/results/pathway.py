@@ -17,10 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from silkgrid.core.costs import annuity_factor
 from silkgrid.core.jsonsafe import clean
 from silkgrid.core.units import MEUR_TO_EUR
-from silkgrid.model.vintage_costs import Horizon, vintage_pv
+from silkgrid.model.vintage_costs import Horizon, investment, share_left, vintage_pv
 from silkgrid.results.extract import extract
 from silkgrid.results.result import Result
 from silkgrid.results.staging import staged_dir
@@ -220,14 +219,13 @@ def _finish(name: str, horizon: Horizon, results: list[Result], vint: pd.DataFra
     pv = None if len(yearly) != len(weights) or any(y is None for y in yearly) else float(
         np.dot(weights, yearly) + (built * (pv_unit - annuity)).sum() * MEUR_TO_EUR)
     to_eur = MEUR_TO_EUR / _TO_MW  # LP MEUR per GW -> EUR per MW
-    crf = np.array([annuity_factor(r, n) for r, n in zip(vint["capex_rate"], vint["capex_years"])])
-    invest = np.divide(vint["capex_per_yr"].to_numpy(float), crf, out=np.zeros(len(vint)), where=crf > 0)
-    left = np.clip(vint["build_year"] + vint["lifetime_years"] - horizon.end, 0, None) / vint["lifetime_years"]
+    invest = investment(vint["capex_per_yr"].to_numpy(float), vint["capex_years"], vint["capex_rate"])
+    left = share_left(horizon, vint["build_year"], vint["lifetime_years"])
     out = vint.drop(columns=["built", "cost_per_yr", "capex_per_yr", "capex_years", "capex_rate"])
     out["cost_eur_per_mw_yr"] = vint["cost_per_yr"] * to_eur
     out["capex_eur_per_mw_yr"] = vint["capex_per_yr"] * to_eur
     out["investment_eur_per_mw"] = invest * to_eur
-    out["salvage_eur_per_mw"] = invest * left.to_numpy(float) * to_eur
+    out["salvage_eur_per_mw"] = invest * left * to_eur
     out["pv_cost_eur_per_mw"] = pv_unit * to_eur
     return PathwayResult(name=name, periods=list(horizon.periods), weights=weights, status=status, message=message,
                          objective_pv_eur=pv, objective_constant_pv_eur=constant_pv, results=results,
